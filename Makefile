@@ -20,7 +20,7 @@ translations: install
 	$(MANAGE) compiletranslations
 
 run: install translations
-	mkdir -p var
+	mkdir -p var/static var/media
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:8000
@@ -34,7 +34,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 test: install translations lint
-	mkdir -p var
+	mkdir -p var/static var/media
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -1,0 +1,61 @@
+"""Suite-wide fixtures, and the CI guard: under CI=true the real services are required."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from participation.models import Phase
+from tests import factories
+
+ON_CI = os.environ.get("CI", "").lower() == "true"
+SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not ON_CI:
+        return
+    problems = []
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        problems.append("DATABASE_URL must point at PostgreSQL under CI=true (SQLite refused)")
+    if not os.environ.get("REDIS_URL", "").startswith("redis://"):
+        problems.append("REDIS_URL must point at Redis under CI=true")
+    else:
+        import redis
+
+        try:
+            redis.Redis.from_url(os.environ["REDIS_URL"], socket_timeout=3).ping()
+        except redis.RedisError as error:
+            problems.append(f"Redis at REDIS_URL does not answer: {error}")
+    if not SHARED_DIR.is_dir():
+        problems.append(f"{SHARED_DIR} (shared Pabulib elections) is missing")
+    if problems:
+        raise pytest.UsageError("CI=true but: " + "; ".join(problems))
+
+
+@pytest.fixture(autouse=True)
+def _plain_http_in_tests(settings) -> None:
+    """Deployment settings redirect to HTTPS; the test client speaks plain HTTP."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def user(db):
+    return factories.UserFactory()
+
+
+@pytest.fixture
+def process_in_phase(db):
+    """Factory fixture: a published process whose current phase is `kind`."""
+
+    def make(kind: str = Phase.Kind.PROPOSALS, **process_fields):
+        process = factories.ProcessFactory(**process_fields)
+        now = timezone.now()
+        factories.PhaseFactory(
+            process=process, kind=kind, starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=10)
+        )
+        return process
+
+    return make
