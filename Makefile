@@ -40,8 +40,7 @@ test: install translations lint
 
 # Regenerate the message catalogues after changing user-facing strings (needs GNU gettext).
 messages: install
-	cd frontend && ../$(MANAGE) makemessages -l fr -l en --no-obsolete
-	for app in participation proposals votes; do (cd $$app && ../$(MANAGE) makemessages -l fr -l en --no-obsolete); done
+	$(MANAGE) makemessages -l fr -l en --no-obsolete --ignore=.venv --ignore=var --ignore=benchmarks --ignore=tests
 
 demo: install
 	$(MANAGE) load_demo

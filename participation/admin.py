@@ -59,6 +59,12 @@ class AxisAdmin(admin.ModelAdmin):
     search_fields = ["title", "process__title"]
 
 
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = ["process", "kind", "starts_at", "ends_at"]
+    list_filter = ["kind", "process"]
+
+
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
     list_display = ["user", "kind", "process", "granted_at"]

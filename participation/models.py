@@ -247,7 +247,12 @@ class Axis(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(ballot_type="points")
-                | (Q(points_total__gt=0) & Q(points_max_per_proposal__gt=0)),
+                | Q(
+                    points_total__isnull=False,
+                    points_total__gt=0,
+                    points_max_per_proposal__isnull=False,
+                    points_max_per_proposal__gt=0,
+                ),
                 name="axis_points_ballot_has_points",
             ),
             models.CheckConstraint(

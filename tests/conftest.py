@@ -39,6 +39,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def _plain_http_in_tests(settings) -> None:
     """Deployment settings redirect to HTTPS; the test client speaks plain HTTP."""
     settings.SECURE_SSL_REDIRECT = False
+    # Hashing demo and factory passwords with PBKDF2 would dominate the suite's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -59,3 +61,22 @@ def process_in_phase(db):
         return process
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process(request):
+    """Run tasks in-process, except in tests marked `worker`, which use the real worker."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = request.node.get_closest_marker("worker") is None
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and cached pages must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
