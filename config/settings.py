@@ -1,8 +1,9 @@
 """Settings of En Commun, all read from the environment.
 
 With no variable set, the project runs on embedded defaults (SQLite under ``var/``, Celery tasks
-executed in-process, e-mail printed to the console): that is ``make run``. A real deployment sets
-``DATABASE_URL``, ``REDIS_URL``, ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``EMAIL_URL`` and ``DEBUG=false``.
+executed in-process, e-mail printed to the console): that is ``make run``. A real deployment
+sets ``DATABASE_URL``, ``REDIS_URL``, ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``EMAIL_URL`` and
+``DEBUG=false``.
 Every variable also accepts a ``<NAME>_FILE`` variant holding a path to read it from (Docker
 secrets).
 """
@@ -150,6 +151,10 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-pending-notifications": {
         "task": "participation.tasks.deliver_pending_notifications",
         "schedule": 300.0,
+    },
+    "update-voting-phases": {
+        "task": "votes.tasks.update_voting_phases",
+        "schedule": 60.0,
     },
 }
 CELERY_TIMEZONE = "Europe/Paris"

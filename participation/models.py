@@ -106,7 +106,9 @@ class Process(models.Model):
     eligibility = models.CharField(
         _("who may vote"), max_length=20, choices=Eligibility, default=Eligibility.VERIFIED_EMAIL
     )
-    licence = models.CharField(_("licence of open data"), max_length=100, default="Licence Ouverte 2.0")
+    licence = models.CharField(
+        _("licence of open data"), max_length=100, default="Licence Ouverte 2.0"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -159,7 +161,9 @@ class Phase(models.Model):
         verbose_name_plural = _("phases")
         ordering = ["starts_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="phase_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="phase_dates_ordered"
+            ),
             models.UniqueConstraint(fields=["process", "kind"], name="phase_one_per_kind"),
         ]
 

@@ -56,7 +56,10 @@ def process_in_phase(db):
         process = factories.ProcessFactory(**process_fields)
         now = timezone.now()
         factories.PhaseFactory(
-            process=process, kind=kind, starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=10)
+            process=process,
+            kind=kind,
+            starts_at=now - timedelta(days=1),
+            ends_at=now + timedelta(days=10),
         )
         return process
 

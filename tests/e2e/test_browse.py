@@ -52,7 +52,9 @@ def test_page_works_without_javascript(browser, live_server, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ALLOWED_HOSTS = ["*"]
     load_demo()
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, locale="fr-FR"
+    )
     page = context.new_page()
     page.goto("/processes/numerique-en-communs-nantes/donnees/")
     page.get_by_label("Rechercher").fill("arbres")

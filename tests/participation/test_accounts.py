@@ -63,7 +63,9 @@ def test_unverified_account_cannot_log_in(client):
 
 def test_log_in_and_log_out(client):
     UserFactory(email="someone@example.org")
-    response = client.post("/accounts/login/", {"login": "someone@example.org", "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": "someone@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.get("/profile/").status_code == 200
     client.post("/accounts/logout/")
@@ -73,10 +75,14 @@ def test_log_in_and_log_out(client):
 def test_repeated_failed_logins_are_rate_limited(client):
     UserFactory(email="target@example.org")
     for _ in range(5):
-        response = client.post("/accounts/login/", {"login": "target@example.org", "password": "wrong"})
+        response = client.post(
+            "/accounts/login/", {"login": "target@example.org", "password": "wrong"}
+        )
         assert response.status_code == 200
     # Even the right password is refused for a while: brute force is stopped.
-    response = client.post("/accounts/login/", {"login": "target@example.org", "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": "target@example.org", "password": PASSWORD}
+    )
     assert response.status_code in (200, 429)
     assert client.get("/profile/").status_code == 302
     assert "Trop" in response.content.decode() or "Too many" in response.content.decode()
@@ -89,7 +95,9 @@ def test_password_reset_sends_a_working_link(client):
     reset_url = _link(mail.outbox[0])
     response = client.get(reset_url, follow=True)
     form_url = response.redirect_chain[-1][0] if response.redirect_chain else reset_url
-    response = client.post(form_url, {"password1": "a-brand-new-pass-2026", "password2": "a-brand-new-pass-2026"})
+    response = client.post(
+        form_url, {"password1": "a-brand-new-pass-2026", "password2": "a-brand-new-pass-2026"}
+    )
     assert response.status_code == 302
     assert User.objects.get(email="forgetful@example.org").check_password("a-brand-new-pass-2026")
 

@@ -154,12 +154,18 @@ def test_result_counts_must_agree_and_one_published_per_axis():
     axis = AxisFactory()
     _refused(
         lambda: Result.objects.create(
-            axis=axis, rule="greedy", engine_version="1", input_hash="x", voter_count=2,
+            axis=axis,
+            rule="greedy",
+            engine_version="1",
+            input_hash="x",
+            voter_count=2,
             ballot_count=1,
         )
     )
     now = timezone.now()
-    Result.objects.create(axis=axis, rule="greedy", engine_version="1", input_hash="x", published_at=now)
+    Result.objects.create(
+        axis=axis, rule="greedy", engine_version="1", input_hash="x", published_at=now
+    )
     _refused(
         lambda: Result.objects.create(
             axis=axis, rule="equal_shares", engine_version="1", input_hash="x", published_at=now
