@@ -35,10 +35,22 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("CI=true but: " + "; ".join(problems))
 
 
-@pytest.fixture(autouse=True)
-def _plain_http_in_tests(settings) -> None:
-    """Deployment settings redirect to HTTPS; the test client speaks plain HTTP."""
+@pytest.fixture(autouse=True, scope="session")
+def _plain_http_in_tests() -> None:
+    """Deployment settings (DEBUG off) want HTTPS; the test client and live server speak HTTP.
+
+    Session-scoped so that it holds before the live server builds its middleware.
+    """
+    from django.conf import settings
+
     settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_HSTS_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
     # Hashing demo and factory passwords with PBKDF2 would dominate the suite's time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

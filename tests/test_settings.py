@@ -14,10 +14,12 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://encommun@db.invalid:5432/encommun",
     "REDIS_URL": "redis://redis.invalid:6379/0",
 }
+# Variables of the test run itself, which a deployment would not have.
+IGNORED = {"CI", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "CI"}
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in IGNORED}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -56,7 +58,7 @@ def test_embedded_defaults_need_no_service(tmp_path):
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)"
     )
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "CI"}
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in IGNORED}
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _link(message) -> str:
-    return re.search(r"http://testserver(/accounts/\S+)", message.body).group(1)
+    return re.search(r"https?://testserver(/accounts/\S+)", message.body).group(1)
 
 
 def test_sign_up_requires_verifying_the_email_before_logging_in(client):
