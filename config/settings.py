@@ -156,6 +156,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "votes.tasks.update_voting_phases",
         "schedule": 60.0,
     },
+    # Notifications (issue #5). Digests go out at 07:00 local time: each waiting notification
+    # knows when its digest is due, and this task sends the digests that are.
+    "send-daily-digests": {
+        "task": "participation.tasks.send_daily_digests",
+        "schedule": 900.0,
+    },
+    "announce-opened-phases": {
+        "task": "participation.tasks.announce_opened_phases",
+        "schedule": 300.0,
+    },
+    "notify-moderation-queues": {
+        "task": "participation.tasks.notify_moderation_queues",
+        "schedule": 600.0,
+    },
 }
 CELERY_TIMEZONE = "Europe/Paris"
 
@@ -247,6 +261,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "PhaseKindEnum": "participation.models.Phase.Kind",
+        "RoleKindEnum": "participation.models.Role.Kind",
+        "NotificationKindEnum": "participation.models.Notification.Kind",
+        "ProposalStatusEnum": "proposals.models.Proposal.Status",
+        "CommentStatusEnum": "proposals.models.Comment.Status",
+    },
 }
 
 # --- Security ----------------------------------------------------------------------------------

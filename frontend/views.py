@@ -68,6 +68,10 @@ def axis_detail(request: HttpRequest, slug: str, axis: str) -> HttpResponse:
         status=request.GET.get("status", ""),
         selected={"yes": True, "no": False}.get(selected),
         sort=request.GET.get("sort", "recent"),
+        # The random order is stable per visitor: its seed lives in the session (issue #3).
+        seed=proposal_selectors.visitor_seed(request.session)
+        if request.GET.get("sort") == "random"
+        else 0,
     )
     proposals = proposal_selectors.proposal_list(
         viewer=request.user, axis=axis_obj, filters=filters

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from participation.models import Axis, Phase, Process, Role, User
 from proposals.markup import render_markdown
-from proposals.models import Comment, Evaluation, Proposal
+from proposals.models import Comment, Evaluation, ModerationDecision, Proposal, Report
 
 DEMO_SLUG = "numerique-en-communs-nantes"
 DEMO_PASSWORD = "demo-en-commun-2026"  # noqa: S105 — local demo accounts only, listed in README
@@ -409,6 +409,68 @@ def _evaluations(proposals: list[Proposal], evaluator: User) -> None:
     merged.save(update_fields=["status", "merged_into"])
 
 
+# (axis, author index or None for Camille, status, title, summary, cost)
+MODERATION_STATES = [
+    ("lieux", None, Proposal.Status.DRAFT, "Une grainothèque numérique à la médiathèque",
+     "Échanger des graines et des savoirs de jardinage, avec un catalogue en ligne.", 5000),
+    ("donnees", 1, Proposal.Status.PENDING, "Un tableau de bord des pistes cyclables",
+     "Les travaux, les fermetures et les comptages vélo, mis à jour chaque jour.", 18000),
+    ("communs", 2, Proposal.Status.REJECTED, "Vendre les données des habitants",
+     "Financer le budget participatif par la vente des données personnelles.", 1000),
+    ("lieux", 3, Proposal.Status.HIDDEN, "Dépannage informatique à domicile — appelez-moi !",
+     "Tarifs imbattables, devis gratuit, contactez mon entreprise.", 500),
+]  # fmt: skip
+REJECTION_REASON = (
+    "Contraire à la charte du budget participatif : les données personnelles ne se vendent pas."
+)
+SELECTED = [0, 1, 3, 10, 12, 14, 20, 21, 23]  # feasible or not yet evaluated, published
+
+
+def _moderation_states(process, proposals, authors, accounts, now) -> None:
+    """A draft, a pending, a rejected and a hidden proposal, selections, reports and a log."""
+    axes = {axis.slug: axis for axis in process.axes.all()}
+    moderator = accounts["moderation@example.org"]
+    camille = accounts["citoyenne@example.org"]
+    made = {}
+    for axis_slug, author_index, status, title, summary, cost in MODERATION_STATES:
+        author = camille if author_index is None else authors[author_index]
+        made[status] = Proposal.objects.create(
+            axis=axes[axis_slug],
+            author=author,
+            title=title,
+            summary=summary,
+            body=summary,
+            body_html=render_markdown(summary),
+            estimated_cost=Decimal(cost),
+            status=status,
+            created_at=now - timedelta(days=3),
+            submitted_at=None if status == Proposal.Status.DRAFT else now - timedelta(days=2),
+            published_at=now - timedelta(days=2) if status == Proposal.Status.HIDDEN else None,
+            rejection_reason=REJECTION_REASON if status == Proposal.Status.REJECTED else "",
+        )
+    ModerationDecision.objects.create(
+        process=process,
+        moderator=moderator,
+        action=ModerationDecision.Action.REJECT,
+        proposal=made[Proposal.Status.REJECTED],
+        reason=REJECTION_REASON,
+        created_at=now - timedelta(days=1),
+    )
+    # Hidden by three reports, waiting in the moderation queue.
+    for reporter in authors[:3]:
+        Report.objects.create(
+            proposal=made[Proposal.Status.HIDDEN], reporter=reporter, reason="Publicité."
+        )
+    comment = Comment.objects.filter(proposal=proposals[0]).order_by("pk").first()
+    if comment is not None:
+        Report.objects.create(
+            comment=comment, reporter=authors[5], reason="Hors sujet, à mon avis."
+        )
+    for index in SELECTED:
+        proposals[index].selected_for_vote = True
+        proposals[index].save(update_fields=["selected_for_vote"])
+
+
 @transaction.atomic
 def load_demo() -> tuple[Process, bool]:
     """Create the demo process, its axes, proposals, comments and accounts, once."""
@@ -440,4 +502,8 @@ def load_demo() -> tuple[Process, bool]:
     proposals = _proposals(process, authors, now)
     _comments(proposals, authors, now)
     _evaluations(proposals, accounts["evaluation@example.org"])
+    _moderation_states(process, proposals, authors, accounts, now)
+    from votes.demo import load_voting_demo  # the vote's demo needs the accounts above
+
+    load_voting_demo()
     return process, True

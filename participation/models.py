@@ -317,6 +317,13 @@ class Notification(models.Model):
         ACCOUNT_BLOCKED = "account_blocked", _("Your account was blocked")
         MODERATION_QUEUE = "moderation_queue", _("New items to moderate")
 
+    class EmailStatus(models.TextChoices):
+        PENDING = "pending", _("To be e-mailed")
+        DIGEST = "digest", _("Waiting for the daily digest")
+        SENT = "sent", _("E-mailed")
+        SKIPPED = "skipped", _("Not e-mailed (turned off)")
+        FAILED = "failed", _("E-mail failed, given up")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -331,19 +338,134 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_status = models.CharField(
+        _("e-mail status"), max_length=10, choices=EmailStatus, default=EmailStatus.PENDING
+    )
+    email_next_attempt_at = models.DateTimeField(_("next e-mail attempt"), null=True, blank=True)
+    email_error = models.CharField(_("last e-mail error"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
         indexes = [
+            # What the periodic sweep scans: only the rows still waiting to be e-mailed.
             models.Index(
                 fields=["created_at"],
-                condition=Q(emailed_at__isnull=True),
+                condition=Q(email_status="pending"),
                 name="notification_undelivered",
             ),
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(email_status="digest"),
+                name="notification_digest",
+            ),
             models.Index(fields=["recipient", "read_at"], name="notification_inbox"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email_status="sent", emailed_at__isnull=False)
+                | (~Q(email_status="sent") & Q(emailed_at__isnull=True)),
+                name="notification_sent_has_date",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient}"
+
+
+# Kinds about the account itself: always e-mailed at once, whatever the preferences.
+MANDATORY_NOTIFICATION_KINDS = frozenset({Notification.Kind.ACCOUNT_BLOCKED})
+
+
+class NotificationPreference(models.Model):
+    """How a participant wants to be e-mailed about one kind of notification (default: at once).
+
+    In-app notifications are always kept; the preference says whether and when they are e-mailed.
+    """
+
+    class Delivery(models.TextChoices):
+        IMMEDIATE = "immediate", _("Immediately")
+        DIGEST = "digest", _("In a daily digest")
+        OFF = "off", _("Never")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=Notification.Kind)
+    delivery = models.CharField(
+        _("e-mail"), max_length=10, choices=Delivery, default=Delivery.IMMEDIATE
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique"),
+            models.CheckConstraint(
+                condition=~Q(kind__in=sorted(MANDATORY_NOTIFICATION_KINDS), delivery="off"),
+                name="notification_preference_mandatory_not_off",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.kind}: {self.delivery}"
+
+
+class Follow(models.Model):
+    """A participant follows a process or a proposal to hear of its updates."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
+    )
+    proposal = models.ForeignKey(
+        "proposals.Proposal",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="follows",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(process__isnull=False, proposal__isnull=True)
+                | Q(process__isnull=True, proposal__isnull=False),
+                name="follow_targets_one_thing",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "process"],
+                condition=Q(process__isnull=False),
+                name="follow_process_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "proposal"],
+                condition=Q(proposal__isnull=False),
+                name="follow_proposal_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.process or self.proposal}"
+
+
+class PhaseAnnouncement(models.Model):
+    """Records that the opening of a phase was announced to followers, so it is told once."""
+
+    phase = models.OneToOneField(Phase, on_delete=models.CASCADE, related_name="announcement")
+    announced_at = models.DateTimeField(_("announced at"), default=timezone.now)
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("phase announcement")
+        verbose_name_plural = _("phase announcements")
+
+    def __str__(self) -> str:
+        return f"{self.phase} announced at {self.announced_at:%Y-%m-%d %H:%M}"

@@ -77,6 +77,10 @@ class Proposal(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    rejection_reason = models.TextField(
+        _("reason for rejection"), blank=True, help_text=_("Shown to the author.")
+    )
 
     class Meta:
         verbose_name = _("proposal")
@@ -99,8 +103,7 @@ class Proposal(models.Model):
                 name="proposal_selected_is_published",
             ),
             models.CheckConstraint(
-                condition=Q(latitude__isnull=True)
-                | (Q(latitude__gte=-90) & Q(latitude__lte=90)),
+                condition=Q(latitude__isnull=True) | (Q(latitude__gte=-90) & Q(latitude__lte=90)),
                 name="proposal_latitude_in_range",
             ),
             models.CheckConstraint(
@@ -193,6 +196,31 @@ class Support(models.Model):
             models.UniqueConstraint(fields=["proposal", "user"], name="support_once_per_user"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} supports {self.proposal}"
+
+
+class CommentSupport(models.Model):
+    """A participant's endorsement of a comment (what "most supported" threads sort by)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_supports"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment support")
+        verbose_name_plural = _("comment supports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "user"], name="comment_support_once_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} supports comment {self.comment_id}"
+
 
 class Report(models.Model):
     """A participant's flag on a proposal or a comment, with a reason."""
@@ -231,6 +259,9 @@ class Report(models.Model):
                 name="report_comment_once_per_user",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.reporter} reports {self.proposal or self.comment}"
 
 
 class ModerationDecision(models.Model):
@@ -284,7 +315,8 @@ class ModerationDecision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} by {self.moderator} at {self.created_at:%Y-%m-%d %H:%M}"
+        when = f"{self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} by {self.moderator} at {when}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if not self._state.adding:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from votes.models import Ballot, CensusEntry, Result, VoterRecord
+from votes.models import Ballot, CensusEntry, Result, VoterRecord, VotingState
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -38,3 +38,9 @@ class CensusEntryAdmin(ReadOnlyAdmin):
 class ResultAdmin(ReadOnlyAdmin):
     list_display = ["axis", "rule", "computed_at", "published_at", "voter_count"]
     list_filter = ["rule", "axis__process"]
+
+
+@admin.register(VotingState)
+class VotingStateAdmin(ReadOnlyAdmin):
+    list_display = ["axis", "opened_at", "closed_at", "closed_by"]
+    list_filter = ["axis__process"]

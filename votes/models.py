@@ -40,6 +40,9 @@ class CensusEntry(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.process} — {self.identifier_hash[:12]}…"
+
 
 class VoterRecord(models.Model):
     """That someone has voted on an axis — never what they voted."""
@@ -60,9 +63,7 @@ class VoterRecord(models.Model):
     # Keyed hash of the person's identity (census identifier, or name and date of birth) so that
     # one person votes once whatever the channel.
     person_hash = models.CharField(_("person (keyed hash)"), max_length=64, blank=True)
-    channel = models.CharField(
-        _("channel"), max_length=10, choices=Channel, default=Channel.ONLINE
-    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.ONLINE)
     mediator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -71,6 +72,10 @@ class VoterRecord(models.Model):
         related_name="assisted_voter_records",
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
+    # Keyed hash (HMAC with CENSUS_KEY) of the receipt code, so that only the holder of this
+    # record's code can change its ballot. The ballot keeps a plain SHA-256 of the same code:
+    # the two cannot be matched without the code itself, so the ballot stays unlinkable.
+    receipt_tag = models.CharField(_("receipt (keyed hash)"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("voted at"), auto_now_add=True)
 
     class Meta:
@@ -93,6 +98,38 @@ class VoterRecord(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.axis} — {self.get_channel_display()}"
+
+
+class VotingState(models.Model):
+    """The life of an axis' vote beyond its phase dates: announced, and closed (early or not).
+
+    Voting on an axis is open while its process' voting phase runs and ``closed_at`` is empty;
+    an organiser may close it early, and the periodic task closes it when the phase ends.
+    """
+
+    axis = models.OneToOneField(
+        Axis, on_delete=models.CASCADE, primary_key=True, related_name="voting_state"
+    )
+    opened_at = models.DateTimeField(_("opening announced at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the vote closed at the end of its phase."),
+    )
+
+    class Meta:
+        verbose_name = _("voting state")
+        verbose_name_plural = _("voting states")
+
+    def __str__(self) -> str:
+        return f"{self.axis} — {'closed' if self.closed_at else 'open'}"
+
 
 class Ballot(models.Model):
     """What was voted on an axis. No link to a person: random key, no timestamp."""
@@ -107,6 +144,9 @@ class Ballot(models.Model):
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
+
+    def __str__(self) -> str:
+        return str(self.id)
 
 
 class Result(models.Model):

@@ -1,0 +1,358 @@
+"""Completing Equal Shares by raising every voter's budget one currency unit at a time.
+
+pabutools' `voter_budget_increment=1` (equalshares.net's "add1"): run the method with budget
+B/n per voter, then B/n + 1, B/n + 2, ...; stop at the first outcome that uses up the budget
+(no further project fits) and return it, or at the first that overspends and return the one
+before. The variant "until overspend" (Wieliczka 2023) only stops at the first overspending
+outcome (or once every supported project is funded).
+
+Stepping one unit at a time takes thousands of runs on a large city (Budapest: 22,000), yet
+the outcome changes at few budgets. So after each exact run we *prove* that the next steps
+give the same outcome, and skip them: the result is identical to stepping by one.
+
+The proof, for an interval of voter budgets [x0, x1] and the winners w_1..w_T found at x0.
+Suppose the winners of rounds before t are the same on the whole interval. Then, as the
+voter budget grows, every voter's budget before round t grows (never shrinks), the price
+`rho` of every round falls, and the set of voters short of a full share only shrinks. Where a
+voter has money left, its budget grows at least as fast as the voter budget (slope >= 1).
+Following the winners, one float run at x1 gives every budget and price at x1; slopes are
+bounded round by round ([lo, hi] per voter, [q_lo, q_hi] for the price), so each budget and
+each price lies within `chord + (hi - lo) * width / 4` of the straight line between its values
+at x0 and x1. What the supporters of another project p can pay at round t, at the winner's
+price, is then bounded by a concave piecewise-linear function of the voter budget whose
+maximum is computed exactly; if it stays below p's cost, w_t still wins round t over the
+whole interval. After the last round, no project becomes affordable while its supporters'
+money at x1 stays below its cost. Floats are used with margins far above their errors; where
+margins are too thin to decide (exact ties), nothing is skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from votes.rules.equal_shares_run import (
+    TOLERANCE,
+    EqualSharesInput,
+    EqualSharesRun,
+    float_price,
+)
+
+MAX_ATTEMPTS = 6
+MAX_JUMP = 2**40
+SIZE_FACTOR = 0.9
+GOOD_ENOUGH = 0.6
+TIGHTEN = 0.5
+RELATIVE_SLACK = 1e-9
+
+
+@dataclass
+class Completion:
+    """The run chosen by the budget increase, `step` units above B/n, and the work it took:
+    exact runs of the method and float runs used in proofs."""
+
+    run: EqualSharesRun
+    step: int
+    runs: int
+    proof_runs: int = 0
+
+
+def raise_budgets(
+    data: EqualSharesInput, *, until_overspend: bool = False, jump: bool = True
+) -> Completion:
+    """Raise every voter's budget one currency unit at a time, as pabutools does with
+    `voter_budget_increment=1`; with `jump=False`, really step one unit at a time."""
+    profile = data.profile
+    start = Fraction(profile.scaled_budget, max(len(data), 1))
+    unit = profile.money_scale
+    step, runs, proof_runs, size = 0, 0, 0, 1
+    previous: tuple[int, EqualSharesRun] | None = None
+    while True:
+        run = EqualSharesRun(data, start + step * unit, record=jump).run()
+        runs += 1
+        if run.spent() > profile.scaled_budget and previous is not None:
+            last_step, last_run = previous
+            if last_step != step - 1:  # same winners, but report that step's payments
+                last_run = EqualSharesRun(data, start + (step - 1) * unit).run()
+                runs += 1
+            return Completion(last_run, step - 1, runs, proof_runs)
+        if _finished(run, until_overspend) or not len(data):
+            return Completion(run, step, runs, proof_runs)
+        same = 0
+        if jump:
+            search = _StepSearch(data, run)
+            same = search.steps_with_same_outcome(size)
+            proof_runs += search.float_runs
+            size = search.first_size or max(size // 2, 1)
+        previous = (step + same, run)
+        step += same + 1
+
+
+def _finished(run: EqualSharesRun, until_overspend: bool) -> bool:
+    """Exhaustive (no other supported project fits), or, for "until overspend", everything
+    supported is funded."""
+    if until_overspend:
+        return not run.remaining_candidates()
+    left = run.data.profile.scaled_budget - run.spent()
+    costs = run.data.profile.scaled_costs
+    return all(costs[p] > left for p in run.remaining_candidates())
+
+
+@dataclass
+class _Trajectory:
+    """Budgets and prices along the winners at one voter budget (one end of an interval),
+    with lower bounds on each rival's margin (its cost minus what its supporters could pay
+    at the round's price) and upper bounds on each project's money after the last round."""
+
+    voter_budget: float
+    rhos: list[float] = field(default_factory=list)
+    budgets: list[np.ndarray] = field(default_factory=list)  # before each round
+    short: list[np.ndarray] = field(default_factory=list)  # may be short (over supporters)
+    margins: list[np.ndarray] = field(default_factory=list)  # per round, over all projects
+    final_money: np.ndarray | None = None
+
+    @classmethod
+    def of_run(cls, run: EqualSharesRun) -> _Trajectory:
+        """The trajectory of an exact, recorded run: margins from the supporters' money and
+        from the tangent at a price evaluated earlier in the run (what supporters can pay is
+        concave in the price, and budgets only shrink during a run)."""
+        margins = []
+        for record in run.records:
+            by_money = run.costs - record.available
+            by_tangent = record.floor_slope * (record.price_floor - float(record.rho))
+            margins.append(np.maximum(by_money, by_tangent))
+        return cls(
+            voter_budget=float(run.voter_budget),
+            rhos=[float(record.rho) for record in run.records],
+            budgets=[record.budgets for record in run.records],
+            short=[~price.full for price in run.prices],
+            margins=margins,
+            final_money=run.available.copy(),
+        )
+
+
+class _StepSearch:
+    """Finds how many steps after an exact run surely keep its outcome, chaining proofs."""
+
+    def __init__(self, data: EqualSharesInput, run: EqualSharesRun) -> None:
+        self.data, self.run = data, run
+        self.winners = run.winners
+        self.unit = float(data.profile.money_scale)
+        self.costs = run.costs
+        self.sizes = np.array([len(s) for s in data.supporters], dtype=float)
+        self.float_runs = 0
+        self.first_size = 0
+        self.never = self._never_rounds()
+
+    def _never_rounds(self) -> list[np.ndarray]:
+        """Per round, the projects that can never undercut its winner: their lowest possible
+        rho (everyone paying a full share) is above the winner's rho at the start, or equal
+        but behind it in the tie order. Prices only fall as budgets grow."""
+        data, lowest = self.data, self.costs / np.where(
+            self.data.total_utility > 0, self.data.total_utility, np.inf
+        )
+        result = []
+        for rho, winner in zip(self.run.rhos, self.winners):
+            never = lowest > float(rho) * (1 + 1e-9)
+            for p in np.flatnonzero(np.abs(lowest - float(rho)) <= float(rho) * 1e-9):
+                floor = Fraction(data.profile.scaled_costs[p]) / int(data.utilities[p].sum())
+                behind = data.tie_order[p] > data.tie_order[winner]
+                never[p] = floor > rho or (floor == rho and behind)
+            result.append(never)
+        return result
+
+    def steps_with_same_outcome(self, size: int) -> int:
+        """Chain proofs from the run, the first over `size` steps: each proven interval's
+        far end starts the next one, until no interval can be proven."""
+        base, proven = _Trajectory.of_run(self.run), 0
+        limit = np.inf  # estimated steps from `base` where an attempt failed
+        while True:
+            jump, base, limit = self._longest_proof(base, size, limit)
+            if not jump:
+                return proven
+            proven += jump
+            self.first_size = self.first_size or jump
+            size = max(1, int(min(jump, limit * SIZE_FACTOR)))
+
+    def _longest_proof(
+        self, base: _Trajectory, size: int, limit: float
+    ) -> tuple[int, _Trajectory, float]:
+        """The longest interval from `base` proven in a few attempts, the trajectory at its
+        far end, and the failure estimate seen from there. An attempt over `size` steps that
+        used a share `ratio` of the rivals' margins suggests about size / ratio steps."""
+        proven, far_end = 0, base
+        for _ in range(MAX_ATTEMPTS):
+            ratio, trajectory = _Proof(self, base, size).check()
+            self.float_runs += 1
+            if ratio < 1:
+                proven, far_end = size, trajectory
+                if ratio > GOOD_ENOUGH or size >= MAX_JUMP:
+                    break
+                size = int(min(size * SIZE_FACTOR / ratio, limit * SIZE_FACTOR, MAX_JUMP))
+                if size <= proven:
+                    break
+            else:
+                limit = min(limit, size / ratio)
+                size = int(size * SIZE_FACTOR / ratio)
+                if size <= proven:
+                    break
+        return proven, far_end, limit - proven
+
+
+class _Proof:
+    """Checks one interval [base, base + size steps], following the winners in floats.
+
+    A rival's supporters gain at most `self.gain`: every voter gains the width of the
+    interval, plus, in each round it paid a full share in, the fall of that share (a voter
+    short of a full share gains less); summed over the rival's supporters with the
+    co-support counts, one vector operation per round.
+    """
+
+    def __init__(self, search: _StepSearch, base: _Trajectory, size: int) -> None:
+        self.search, self.base, self.data = search, base, search.data
+        self.width = size * search.unit
+        far_budget = base.voter_budget + self.width
+        self.far = _Trajectory(voter_budget=far_budget)
+        n = len(self.data)
+        self.budgets = np.full(n, far_budget)
+        self.gain = self.width * search.sizes
+        self.low_slope = np.ones(n)
+        self.high_slope = np.ones(n)
+        self.tolerance = TOLERANCE * max(far_budget, 1.0)
+        self.slack = RELATIVE_SLACK * (search.costs + search.sizes * far_budget)
+
+    def check(self) -> tuple[float, _Trajectory]:
+        """Worst ratio of (what a rival could gain) to (what it lacks) over all rounds and
+        rivals: below 1 the outcome is proven constant on the interval."""
+        remaining = set(self.data.candidates)
+        worst = 0.0
+        for t, winner in enumerate(self.search.winners):
+            remaining.discard(winner)
+            rivals = np.array(sorted(remaining), dtype=np.int64)
+            worst = max(worst, self._round(t, winner, rivals))
+            if worst >= 1:
+                return worst, self.far
+        return max(worst, self._after_last_round(np.array(sorted(remaining), dtype=np.int64))), self.far
+
+    def _after_last_round(self, rivals: np.ndarray) -> float:
+        """No project may become affordable after the last round."""
+        money = self.base.final_money + self.gain
+        self.far.final_money = money
+        if not len(rivals):
+            return 0.0
+        lacking = self.search.costs[rivals] - self.base.final_money[rivals]
+        gain = self.gain[rivals] + self.slack[rivals]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratios = np.where(lacking > 0, gain / lacking, np.inf)
+        for j in np.flatnonzero(ratios >= 1):  # count their money exactly
+            p = int(rivals[j])
+            money[p] = float(self.budgets[self.data.supporters[p]].sum())
+            ratios[j] = 0.0 if money[p] + self.slack[p] < self.search.costs[p] else np.inf
+        return float(ratios.max())
+
+    def _round(self, t: int, winner: int, rivals: np.ndarray) -> float:
+        data = self.data
+        supporters, utilities = data.supporters[winner], data.float_utilities[winner]
+        before = self.budgets[supporters]
+        cost = float(data.profile.scaled_costs[winner])
+        rho, _ = float_price(before, utilities, cost, data.total_utility[winner])
+        # Floats classify with a margin: short for sure only if clearly short at the far end
+        # (then short on the whole interval); maybe short if it may be at the near end.
+        may_short_far = before < rho * utilities + self.tolerance
+        sure_short = (before < rho * utilities - self.tolerance) & self.base.short[t]
+        may_short = self.base.short[t] | may_short_far
+        price_low, price_high = self._price_slopes(supporters, utilities, may_short, sure_short)
+        self.far.rhos.append(rho)
+        self.far.budgets.append(self.budgets.copy())
+        self.far.short.append(may_short_far)
+        self.far.margins.append(self.base.margins[t] - self.gain)
+        worst = self._rivals(t, rivals, rho, (price_high - price_low) * self.width / 4)
+        self._pay(winner, before, rho, (may_short, sure_short), (price_low, price_high))
+        self.gain += max(self.base.rhos[t] - rho, 0.0) * self.data.co_support(winner)
+        return worst
+
+    def _price_slopes(self, supporters, utilities, may_short, sure_short) -> tuple[float, float]:
+        """Bounds on how fast the round's rho falls per unit of voter budget: the short
+        voters' budgets grow and cover more of the cost, shared by those paying in full."""
+        full_utility_low = float(utilities[~may_short].sum())
+        full_utility_high = float(utilities[~sure_short].sum())
+        if full_utility_low <= 0:
+            return 0.0, np.inf
+        high = float(self.high_slope[supporters][may_short].sum()) / full_utility_low
+        low = float(self.low_slope[supporters][sure_short].sum()) / full_utility_high
+        return low, high
+
+    def _pay(self, winner: int, before, rho, short_sets, price_slopes) -> None:
+        """Pay for the winner at the far end, and carry the slope bounds through the round."""
+        supporters, utilities = self.data.supporters[winner], self.data.float_utilities[winner]
+        may_short, sure_short = short_sets
+        price_low, price_high = price_slopes
+        low, high = self.low_slope[supporters], self.high_slope[supporters]
+        # Paying in full: the share falls, so the budget left grows faster. Short at both
+        # ends: nothing left. Changing side: anything from nothing to paying in full.
+        low = np.where(may_short, 0.0, low + price_low * utilities)
+        high = np.where(sure_short, 0.0, high + price_high * utilities)
+        self.low_slope[supporters], self.high_slope[supporters] = low, high
+        self.budgets[supporters] = np.maximum(before - rho * utilities, 0.0)
+
+    def _rivals(self, t: int, rivals: np.ndarray, rho: float, price_deviation: float) -> float:
+        """Worst ratio over this round's rivals; cheap bounds first, exact bound if needed."""
+        rivals = rivals[~self.search.never[t][rivals]]
+        if not len(rivals):
+            return 0.0
+        margins = self.base.margins[t][rivals]
+        gain = self.gain[rivals] + self.slack[rivals]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratios = np.where(margins > 0, gain / margins, np.inf)
+        # Rivals whose cheap bound is not comfortably small get the tight bound: proofs
+        # fail less, and the ratio that sizes the next interval is more telling.
+        for j in np.flatnonzero(ratios >= TIGHTEN):
+            ratios[j] = self._exact_ratio(t, int(rivals[j]), rho, price_deviation)
+            if ratios[j] >= 1:
+                return float(ratios[j])
+        return float(ratios.max())
+
+    def _exact_ratio(self, t: int, p: int, rho_far: float, price_deviation: float) -> float:
+        """Bound what p's supporters could pay at the winner's price over the interval (a
+        concave piecewise-linear function of the voter budget) against p's cost."""
+        data, base = self.data, self.base
+        supporters, utilities = data.supporters[p], data.float_utilities[p]
+        near, far = base.budgets[t][supporters], self.budgets[supporters]
+        rho_near = base.rhos[t]
+        cost = self.search.costs[p]
+        lacking = cost - float(np.minimum(near, rho_near * utilities).sum())
+        base.margins[t][p] = lacking
+        self.far.margins[t][p] = cost - float(np.minimum(far, rho_far * utilities).sum())
+        if lacking <= 0:
+            return np.inf
+        width = self.width
+        deviation = (self.high_slope[supporters] - self.low_slope[supporters]) * width / 4
+        most = _concave_maximum(
+            near + deviation,
+            (far - near) / width,
+            (rho_near + price_deviation) * utilities,
+            (rho_far - rho_near) / width * utilities,
+            width,
+        )
+        return (most + self.slack[p] - (cost - lacking)) / lacking
+
+
+def _concave_maximum(a, b, c, e, width: float) -> float:
+    """Maximum over x in [0, width] of sum(min(a + b x, c + e x)): concave and piecewise
+    linear, so its maximum is where its slope turns negative."""
+    first_is_lower = (a < c) | ((a == c) & (b <= e))
+    slope = float(np.where(first_is_lower, b, e).sum())
+    if slope <= 0:
+        return float(np.minimum(a, c).sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crossing = (c - a) / (b - e)
+    inside = np.isfinite(crossing) & (crossing > 0) & (crossing < width)
+    points = crossing[inside]
+    changes = np.where(first_is_lower, e - b, b - e)[inside]
+    order = np.argsort(points)
+    slopes = slope + np.cumsum(changes[order])
+    turning = np.flatnonzero(slopes <= 0)
+    x = float(points[order][turning[0]]) if len(turning) else width
+    return float(np.minimum(a + b * x, c + e * x).sum())
