@@ -2,7 +2,17 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from participation.models import Axis, Notification, Phase, Process, Role, User
+from participation.models import (
+    Axis,
+    Follow,
+    Notification,
+    NotificationPreference,
+    Phase,
+    PhaseAnnouncement,
+    Process,
+    Role,
+    User,
+)
 
 
 @admin.register(User)
@@ -77,3 +87,24 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["recipient", "kind", "created_at", "read_at", "emailed_at"]
     list_filter = ["kind"]
     readonly_fields = ["created_at"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "delivery", "updated_at"]
+    list_filter = ["kind", "delivery"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Follow)
+class FollowAdmin(admin.ModelAdmin):
+    list_display = ["user", "process", "proposal", "created_at"]
+    raw_id_fields = ["user", "process", "proposal"]
+
+
+@admin.register(PhaseAnnouncement)
+class PhaseAnnouncementAdmin(admin.ModelAdmin):
+    list_display = ["phase", "announced_at", "recipient_count"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from participation import permissions
 from participation.errors import Conflict
 from participation.models import Axis, User
+from participation.notifications import follow
 from participation.ratelimit import check_rate
 from proposals.images import image_prepare
 from proposals.markup import render_markdown
@@ -94,6 +95,8 @@ def proposal_create(
         if submit:
             _enter_moderation_or_publish(proposal)
         proposal.save()
+        # Authors hear of what happens to their proposal, and of the vote it may go to.
+        follow(user=author, proposal=proposal)
     return proposal
 
 

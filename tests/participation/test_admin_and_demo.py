@@ -19,7 +19,9 @@ DOMAIN_MODELS = [
     "participation.Role", "participation.Notification", "proposals.Proposal",
     "proposals.Comment", "proposals.Support", "proposals.Report",
     "proposals.ModerationDecision", "proposals.Evaluation", "votes.VoterRecord",
-    "votes.Ballot", "votes.Result",
+    "votes.Ballot", "votes.Result", "participation.NotificationPreference",
+    "participation.Follow", "participation.PhaseAnnouncement", "votes.CensusEntry",
+    "votes.VotingState",
 ]  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from django.core import mail
 from django.utils import timezone
 
 from participation.errors import NotAllowed
-from participation.models import Axis, Notification, Phase
+from participation.models import Axis, Follow, Notification, Phase
 from tests import factories
 from votes import services
 from votes.models import Result
@@ -60,6 +60,8 @@ def test_open_cast_close_compute_publish(organiser):
         for cost in (30_000, 25_000, 15_000)
     )
     voters = [factories.UserFactory(language="en") for _ in range(4)]
+    # Authors follow their proposals (proposal_create makes them); factories do not.
+    Follow.objects.create(user=library.author, proposal=library)
 
     # Before the phase: nothing to announce, nobody can vote.
     assert update_voting_phases.delay().get() == {"opened": [], "closed": []}
@@ -97,7 +99,8 @@ def test_open_cast_close_compute_publish(organiser):
     notified = set(
         Notification.objects.filter(kind="results_published").values_list("recipient", flat=True)
     )
-    assert notified == {voter.pk for voter in voters}
+    # Voters, and followers of the axis' proposals (here the library's author).
+    assert notified == {voter.pk for voter in voters} | {library.author.pk}
     # Each voter is e-mailed in their own language.
     emailed = {address for message in mail.outbox for address in message.to}
     assert {voter.email for voter in voters} <= emailed

@@ -336,6 +336,8 @@ def test_assisted_ballot_needs_a_place(voting_axis, mediator):
 def test_periodic_task_announces_the_opening_once_and_closes_at_the_end(voting_axis):
     axis = voting_axis()
     author = axis.test_proposals[0].author
+    # Authors follow their proposals (proposal_create makes them); factories do not.
+    Follow.objects.create(user=author, proposal=axis.test_proposals[0])
     follower = factories.UserFactory()
     Follow.objects.create(user=follower, process=axis.process)
     changes = services.voting_phases_update()

@@ -44,6 +44,7 @@ MAX_ATTEMPTS = 6
 MAX_JUMP = 2**40
 SIZE_FACTOR = 0.9
 GOOD_ENOUGH = 0.6
+MAX_SCALE = 8
 TIGHTEN = 0.5
 RELATIVE_SLACK = 1e-9
 
@@ -167,21 +168,18 @@ class _StepSearch:
         """Chain proofs from the run, the first over `size` steps: each proven interval's
         far end starts the next one, until no interval can be proven."""
         base, proven = _Trajectory.of_run(self.run), 0
-        limit = np.inf  # estimated steps from `base` where an attempt failed
         while True:
-            jump, base, limit = self._longest_proof(base, size, limit)
+            jump, base = self._longest_proof(base, size)
             if not jump:
                 return proven
             proven += jump
             self.first_size = self.first_size or jump
-            size = max(1, int(min(jump, limit * SIZE_FACTOR)))
+            size = jump
 
-    def _longest_proof(
-        self, base: _Trajectory, size: int, limit: float
-    ) -> tuple[int, _Trajectory, float]:
-        """The longest interval from `base` proven in a few attempts, the trajectory at its
-        far end, and the failure estimate seen from there. An attempt over `size` steps that
-        used a share `ratio` of the rivals' margins suggests about size / ratio steps."""
+    def _longest_proof(self, base: _Trajectory, size: int) -> tuple[int, _Trajectory]:
+        """The longest interval from `base` proven in a few attempts, and the trajectory at
+        its far end. An attempt over `size` steps that used a share `ratio` of the rivals'
+        margins suggests trying about size / ratio steps next (within a factor of 4)."""
         proven, far_end = 0, base
         for _ in range(MAX_ATTEMPTS):
             ratio, trajectory = _Proof(self, base, size).check()
@@ -190,15 +188,11 @@ class _StepSearch:
                 proven, far_end = size, trajectory
                 if ratio > GOOD_ENOUGH or size >= MAX_JUMP:
                     break
-                size = int(min(size * SIZE_FACTOR / ratio, limit * SIZE_FACTOR, MAX_JUMP))
-                if size <= proven:
-                    break
-            else:
-                limit = min(limit, size / ratio)
-                size = int(size * SIZE_FACTOR / ratio)
-                if size <= proven:
-                    break
-        return proven, far_end, limit - proven
+            scale = min(max(SIZE_FACTOR / max(ratio, 1e-9), 1 / MAX_SCALE), MAX_SCALE)
+            size = min(int(size * scale), MAX_JUMP)
+            if size <= proven:
+                break
+        return proven, far_end
 
 
 class _Proof:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -12,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participation.errors import Conflict, NotAllowed
-from participation.models import Axis, Notification, Phase, PhaseAnnouncement, Process, User
-from participation.services import notification_create
+from participation.models import Axis, Phase, Process, User
+from participation.notifications import notify_followers_phase_opened
 from votes import permissions
 from votes.models import Result, VotingState
 from votes.services.locks import lock_axis
@@ -63,19 +62,6 @@ class PhaseChanges:
     closed: list[int] = field(default_factory=list)
 
 
-def _followers(process: Process) -> Iterable[User]:
-    """Who hears that the vote opened: the process' followers and the authors of the
-    proposals on its ballots."""
-    return (
-        User.objects.filter(is_active=True, blocked_at__isnull=True)
-        .filter(
-            Q(follows__process=process)
-            | Q(proposals__axis__process=process, proposals__selected_for_vote=True)
-        )
-        .distinct()
-    )
-
-
 def _announce_opening(process: Process, axes: list[Axis], now: datetime) -> list[int]:
     opened = []
     with transaction.atomic():
@@ -89,20 +75,9 @@ def _announce_opening(process: Process, axes: list[Axis], now: datetime) -> list
         phase = permissions.voting_phase(process)
         if not opened or not process.is_published or phase is None:
             return opened
-        # The phase announcement row says "told once", whichever task gets there first.
-        announcement, created = PhaseAnnouncement.objects.get_or_create(phase=phase)
-        if created:
-            followers = list(_followers(process))
-            for follower in followers:
-                notification_create(
-                    recipient=follower,
-                    kind=Notification.Kind.PHASE_OPENED,
-                    payload={"title": f"{process.title} — {phase.display_title}"},
-                    url=process.get_absolute_url(),
-                    process=process,
-                )
-            announcement.recipient_count = len(followers)
-            announcement.save(update_fields=["recipient_count"])
+        # Followers of the process and of its proposals (authors follow theirs), told once
+        # whichever task gets there first.
+        notify_followers_phase_opened(process=process, phase=phase)
     return opened
 
 

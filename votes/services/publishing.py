@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participation.errors import Conflict, NotAllowed
-from participation.models import Axis, Notification, Process, User
+from participation.models import Axis, Process, User
+from participation.notifications import notify_results_published
 from participation.ratelimit import check_rate
-from participation.services import notification_create
 from votes import permissions, results, selectors
 from votes.models import Result, VotingState
 from votes.services.locks import lock_axis
@@ -117,16 +116,6 @@ def result_publish(*, actor: User, result: Result) -> Result:
         result.published_at = timezone.now()
         result.published_by = actor
         result.save(update_fields=["published_at", "published_by"])
-        url = reverse(
-            "frontend:axis_results", kwargs={"slug": axis.process.slug, "axis": axis.slug}
-        )
-        voters = User.objects.filter(voter_records__axis=axis, is_active=True).distinct()
-        for voter in voters:
-            notification_create(
-                recipient=voter,
-                kind=Notification.Kind.RESULTS_PUBLISHED,
-                payload={"title": f"{axis.process.title} — {axis.title}"},
-                url=url,
-                process=axis.process,
-            )
+        # Voters, and followers of the process or of its proposals, each told once.
+        notify_results_published(axis=axis)
     return result
