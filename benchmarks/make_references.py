@@ -49,7 +49,11 @@ class PointsCostSat(AdditiveSatisfaction):
 
     def __init__(self, instance, profile, ballot):
         AdditiveSatisfaction.__init__(
-            self, instance, profile, ballot, lambda i, p, b, project, v: b.get(project, 0) * project.cost
+            self,
+            instance,
+            profile,
+            ballot,
+            lambda i, p, b, project, v: b.get(project, 0) * project.cost,
         )
 
 

@@ -101,7 +101,7 @@ def read(source: str | bytes | os.PathLike[str]) -> Election:
     """
     if isinstance(source, bytes):
         return parse(_decode(source))
-    if isinstance(source, str) and ("\n" in source or "\r" in source):
+    if isinstance(source, str) and (not source or "\n" in source or "\r" in source):
         return parse(source)
     try:
         data = Path(source).read_bytes()
@@ -144,10 +144,10 @@ def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
 
 def parse(text: str) -> Election:
     """Parse the text of a `.pb` file into an `Election`; raise `PabulibError` if malformed."""
-    sections = _split_sections(text)
-    meta = _parse_meta(sections["meta"])
-    projects = _parse_projects(sections["projects"])
-    votes = _parse_votes(sections["votes"], meta, {p.project_id for p in projects})
+    sections = _split_sections(text.removeprefix("\ufeff"))
+    meta = _parse_meta(_section(sections, "meta"))
+    projects = _parse_projects(_section(sections, "projects"))
+    votes = _parse_votes(_section(sections, "votes"), meta, {p.project_id for p in projects})
     _check_counts(sections["meta"], meta, len(projects), len(votes))
     return Election(meta=meta, projects=tuple(projects), votes=tuple(votes))
 
@@ -177,16 +177,22 @@ def _split_sections(text: str) -> dict[str, _Section]:
             raise PabulibError(f"second {name.upper()} section", line)
         expected = SECTIONS[len(sections)]
         if name != expected:
-            raise PabulibError(f"{name.upper()} section found where {expected.upper()} was due", line)
+            raise PabulibError(
+                f"{name.upper()} section found where {expected.upper()} was due", line
+            )
         sections[name] = current = []
     if not sections:
         raise PabulibError("empty file: no META, PROJECTS and VOTES sections")
-    for name in SECTIONS:
-        if name not in sections:
-            raise PabulibError(f"missing {name.upper()} section")
-        if not sections[name]:
-            raise PabulibError(f"{name.upper()} section has no header row")
     return sections
+
+
+def _section(sections: dict[str, _Section], name: str) -> _Section:
+    """A section's rows, header first; errors found earlier in the file are raised first."""
+    if name not in sections:
+        raise PabulibError(f"missing {name.upper()} section")
+    if not sections[name]:
+        raise PabulibError(f"{name.upper()} section has no header row")
+    return sections[name]
 
 
 def _header(section: _Section, required: tuple[str, ...], what: str) -> list[str]:
@@ -255,7 +261,7 @@ def _parse_projects(section: _Section) -> list[Project]:
         cost = parse_number(cells[cost_at], f"cost of project {project_id!r}", line)
         if cost < 0:
             raise PabulibError(f"cost of project {project_id!r} is negative", line)
-        columns = {name: cells[i] for i, name in others}
+        columns = {name: cells[i] for i, name in others if cells[i].lower() != "none"}
         projects.append(Project(project_id=project_id, cost=cost, columns=columns))
     return projects
 
@@ -281,7 +287,7 @@ class _VoteReader:
         points = None
         if self.points_at is not None:
             points = self._points(line, cells[self.points_at], len(projects))
-        columns = {name: cells[i] for i, name in self.others}
+        columns = {name: cells[i] for i, name in self.others if cells[i].lower() != "none"}
         return Vote(voter_id=voter_id, projects=projects, points=points, columns=columns)
 
     def _projects(self, line: int, text: str) -> tuple[str, ...]:
@@ -312,7 +318,9 @@ class _VoteReader:
 
 def _parse_votes(section: _Section, meta: dict[str, str], project_ids: set[str]) -> list[Vote]:
     vote_type = meta["vote_type"]
-    required = ("voter_id", "vote", "points") if vote_type in POINTS_VOTE_TYPES else ("voter_id", "vote")
+    required = (
+        ("voter_id", "vote", "points") if vote_type in POINTS_VOTE_TYPES else ("voter_id", "vote")
+    )
     reader = _VoteReader(_header(section, required, "VOTES"), vote_type, project_ids)
     votes: list[Vote] = []
     seen: set[str] = set()
@@ -342,7 +350,7 @@ def write(election: Election, path: str | os.PathLike[str] | None = None) -> str
     """Write the election as `.pb` text (`\\n` line ends, UTF-8); also save it if `path` is given.
 
     Reading the text back gives an equal `Election`. Columns a project or vote lacks are
-    written as `None`, as Pabulib does.
+    written as `None`, as Pabulib does (and reading skips `None` values).
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")

@@ -55,7 +55,7 @@ def test_follow_a_proposal_with_the_button_of_its_page(browser, citizen, proposa
 
 
 def test_anonymous_visitors_are_invited_to_log_in(client, process):
-    html = client.get(process.get_absolute_url()).content.decode()
+    html = client.get(process.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Log in to follow" in html
     assert client.post(f"/follow/processes/{process.slug}/").status_code == 302
     assert not Follow.objects.exists()

@@ -174,7 +174,7 @@ def test_page_shows_a_rejection_reason_to_its_recipient(author, client_of):
 def test_api_lists_own_notifications_only_newest_first(author, citizen, api_of):
     series(author, 3)
     series(citizen, 2)
-    body = api_of(author).get("/api/v1/notifications/").json()
+    body = api_of(author).get("/api/v1/notifications/", HTTP_ACCEPT_LANGUAGE="en").json()
     assert body["count"] == 3
     titles = [item["payload"]["title"] for item in body["results"]]
     assert titles == ["Proposal 2", "Proposal 1", "Proposal 0"]

@@ -69,7 +69,7 @@ def raise_budgets(
     start = Fraction(profile.scaled_budget, max(len(data), 1))
     unit = profile.money_scale
     step, runs, proof_runs, size = 0, 0, 0, 1
-    previous: tuple[int, EqualSharesRun] | None = None
+    previous: tuple[int, EqualSharesRun] | None = None  # last feasible run, and its step
     while True:
         run = EqualSharesRun(data, start + step * unit, record=jump).run()
         runs += 1
@@ -87,7 +87,7 @@ def raise_budgets(
             same = search.steps_with_same_outcome(size)
             proof_runs += search.float_runs
             size = search.first_size or max(size // 2, 1)
-        previous = (step + same, run)
+        previous = (step, run)
         step += same + 1
 
 
@@ -151,11 +151,12 @@ class _StepSearch:
         """Per round, the projects that can never undercut its winner: their lowest possible
         rho (everyone paying a full share) is above the winner's rho at the start, or equal
         but behind it in the tie order. Prices only fall as budgets grow."""
-        data, lowest = self.data, self.costs / np.where(
-            self.data.total_utility > 0, self.data.total_utility, np.inf
+        data, lowest = (
+            self.data,
+            self.costs / np.where(self.data.total_utility > 0, self.data.total_utility, np.inf),
         )
         result = []
-        for rho, winner in zip(self.run.rhos, self.winners):
+        for rho, winner in zip(self.run.rhos, self.winners, strict=True):
             never = lowest > float(rho) * (1 + 1e-9)
             for p in np.flatnonzero(np.abs(lowest - float(rho)) <= float(rho) * 1e-9):
                 floor = Fraction(data.profile.scaled_costs[p]) / int(data.utilities[p].sum())
@@ -228,7 +229,9 @@ class _Proof:
             worst = max(worst, self._round(t, winner, rivals))
             if worst >= 1:
                 return worst, self.far
-        return max(worst, self._after_last_round(np.array(sorted(remaining), dtype=np.int64))), self.far
+        return max(
+            worst, self._after_last_round(np.array(sorted(remaining), dtype=np.int64))
+        ), self.far
 
     def _after_last_round(self, rivals: np.ndarray) -> float:
         """No project may become affordable after the last round."""

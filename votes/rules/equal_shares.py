@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from itertools import groupby
 from typing import Literal
 
 import numpy as np
@@ -74,8 +75,11 @@ def _outcome(run: EqualSharesRun, tie_breaking: TieBreaking, fill: bool, name: s
     walk = _GreedyPass(profile, scores)
     walk.start_from(_rounds(run), _results(run, supporters))
     ties = [
-        Tie(round=_round_of(run, tied[0]), projects=tuple(profile.project_ids[p] for p in tied),
-            broken_by=TIE_BREAKING_NAMES[tie_breaking])
+        Tie(
+            round=_round_of(run, tied[0]),
+            projects=tuple(profile.project_ids[p] for p in tied),
+            broken_by=TIE_BREAKING_NAMES[tie_breaking],
+        )
         for tied in run.ties
     ]
     if fill:
@@ -101,11 +105,15 @@ def _rounds(run: EqualSharesRun) -> list[Round]:
     profile = run.data.profile
     rounds: list[Round] = []
     left = profile.budget
-    selected = [(p, None) for p in run.data.free_projects] + list(zip(run.winners, run.rhos))
+    selected = [(p, None) for p in run.data.free_projects] + list(
+        zip(run.winners, run.rhos, strict=True)
+    )
     for number, (p, rho) in enumerate(selected, start=1):
         left -= profile.costs[p]
         price = None if rho is None else _price_in_money(run, rho)
-        rounds.append(Round(number, profile.project_ids[p], profile.costs[p], left, "equal_shares", price))
+        rounds.append(
+            Round(number, profile.project_ids[p], profile.costs[p], left, "equal_shares", price)
+        )
     return rounds
 
 
@@ -124,11 +132,16 @@ def _results(run: EqualSharesRun, supporters: np.ndarray) -> dict[str, ProjectRe
     for p in data.free_projects:
         project_id = profile.project_ids[p]
         results[project_id] = ProjectResult(
-            project_id, profile.costs[p], "selected", Fraction(int(supporters[p])),
-            round=_round_of(run, p), share=Fraction(0), paid_all_left=0,
+            project_id,
+            profile.costs[p],
+            "selected",
+            Fraction(int(supporters[p])),
+            round=_round_of(run, p),
+            share=Fraction(0),
+            paid_all_left=0,
             explanation="selected first: it costs nothing and has supporters",
         )
-    for number, (p, rho, price) in enumerate(zip(run.winners, run.rhos, run.prices)):
+    for p, rho, price in zip(run.winners, run.rhos, run.prices, strict=True):
         project_id = profile.project_ids[p]
         share = _price_in_money(run, rho)
         if data.utility == "cost":
@@ -137,22 +150,32 @@ def _results(run: EqualSharesRun, supporters: np.ndarray) -> dict[str, ProjectRe
         paying = len(price.full) - short
         unit = "" if data.utility == "cost" else " per point"
         results[project_id] = ProjectResult(
-            project_id, profile.costs[p], "selected", Fraction(int(supporters[p])),
-            round=_round_of(run, p), share=share, paid_all_left=short,
+            project_id,
+            profile.costs[p],
+            "selected",
+            Fraction(int(supporters[p])),
+            round=_round_of(run, p),
+            share=share,
+            paid_all_left=short,
             explanation=(
-                f"selected in round {_round_of(run, p)}: {paying} supporters paid"
-                f" {money(share)}{unit} each and {short} paid all they had left"
+                f"selected in round {_round_of(run, p)}: {_supporters(paying)} paid"
+                f" {money(share)}{unit} each"
+                + (f", {_supporters(short)} paid all they had left" if short else "")
             ),
         )
-        del number
     selected = set(run.winners) | set(data.free_projects)
     for p in range(profile.project_count):
         if p in selected:
             continue
         project_id = profile.project_ids[p]
-        left = run.exact_total(data.supporters[p]) / scale if len(data.supporters[p]) else Fraction(0)
+        left = (
+            run.exact_total(data.supporters[p]) / scale if len(data.supporters[p]) else Fraction(0)
+        )
         results[project_id] = ProjectResult(
-            project_id, profile.costs[p], "not_affordable", Fraction(int(supporters[p])),
+            project_id,
+            profile.costs[p],
+            "not_affordable",
+            Fraction(int(supporters[p])),
             supporters_money=left,
             explanation=(
                 f"its supporters had only {money(left)} left of the {money(profile.costs[p])}"
@@ -160,6 +183,10 @@ def _results(run: EqualSharesRun, supporters: np.ndarray) -> dict[str, ProjectRe
             ),
         )
     return results
+
+
+def _supporters(count: int) -> str:
+    return f"{count} supporter" + ("s" if count != 1 else "")
 
 
 def _fill(walk: _GreedyPass, data: EqualSharesInput, tie_breaking: TieBreaking) -> None:
@@ -180,19 +207,11 @@ def _fill(walk: _GreedyPass, data: EqualSharesInput, tie_breaking: TieBreaking) 
             return (0, Fraction(0))
         return (1, -Fraction(total, cost))
 
-    order = sorted(
-        (p for p in range(profile.project_count) if profile.project_ids[p] not in selected),
-        key=lambda p: (density(p), ranks[p]),
-    )
-    previous = None
-    group: list[int] = []
-    for p in order + [-1]:
-        key = density(p) if p >= 0 else None
-        if key != previous and len(group) > 1:
+    left = [p for p in range(profile.project_count) if profile.project_ids[p] not in selected]
+    order = sorted(left, key=lambda p: (density(p), ranks[p]))
+    for _, tied in groupby(order, key=density):
+        group = list(tied)
+        if len(group) > 1:
             walk.tie(group, TIE_BREAKING_NAMES[tie_breaking])
-        if key != previous:
-            group = []
-        group.append(p)
-        previous = key
-        if p >= 0:
+        for p in group:
             walk.consider(p, "selected_in_completion")

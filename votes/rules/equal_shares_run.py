@@ -56,7 +56,7 @@ class EqualSharesInput:
         weights = weights[named]
         by_project = np.argsort(projects, kind="stable")
         bounds = np.searchsorted(projects[by_project], np.arange(profile.project_count + 1))
-        slices = [by_project[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+        slices = [by_project[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
         supported = [p for p in range(profile.project_count) if len(slices[p])]
         costs = profile.scaled_costs
         set_ = object.__setattr__
@@ -98,7 +98,6 @@ class EqualSharesInput:
             cached = (positions, self.voter_projects[entries])
             self._ballots_of_supporters[p] = cached
         return cached
-
 
     def co_support(self, p: int) -> np.ndarray:
         """For each project, the utility for p summed over the voters supporting both: what
@@ -216,7 +215,11 @@ class EqualSharesRun:
         if len(voters) and rounds:
             paid = self.shares[:rounds, voters].sum(axis=1, dtype=np.int64)
             total -= sum(
-                (rho * (int(units) * unit) for rho, units, unit in zip(self.rhos, paid, self.share_units) if units),
+                (
+                    rho * (int(units) * unit)
+                    for rho, units, unit in zip(self.rhos, paid, self.share_units, strict=True)
+                    if units
+                ),
                 Fraction(0),
             )
         return total
@@ -230,12 +233,19 @@ class EqualSharesRun:
         histories, inverse = np.unique(paid, axis=0, return_inverse=True)
         values = [
             self.voter_budget
-            - sum((rho * (int(u) * unit) for rho, u, unit in zip(self.rhos, row, self.share_units) if u), Fraction(0))
+            - sum(
+                (
+                    rho * (int(u) * unit)
+                    for rho, u, unit in zip(self.rhos, row, self.share_units, strict=True)
+                    if u
+                ),
+                Fraction(0),
+            )
             for row in histories
         ]
         return [
             Fraction(0) if emptied else values[k]
-            for k, emptied in zip(inverse.ravel(), self.emptied[voters])
+            for k, emptied in zip(inverse.ravel(), self.emptied[voters], strict=True)
         ]
 
     # --- prices --------------------------------------------------------------------------
@@ -248,9 +258,10 @@ class EqualSharesRun:
         margin = self.tolerance * (len(budgets) + 1)
         if available < cost - margin:
             return None
-        if available < cost + margin:  # too close for floats: count exactly
-            if self.exact_total(self.data.supporters[p]) < self.data.profile.scaled_costs[p]:
-                return None
+        # Too close for floats: count exactly.
+        exact_cost = self.data.profile.scaled_costs[p]
+        if available < cost + margin and self.exact_total(self.data.supporters[p]) < exact_cost:
+            return None
         utilities = self.data.float_utilities[p]
         rho, slope = float_price(budgets, utilities, cost, self.data.total_utility[p])
         # Sums over up to 1e5 terms lose at most ~1e-11 relatively; allow 1e-9.
@@ -302,7 +313,9 @@ class EqualSharesRun:
         if utility_left == 0:
             return None
         rho = Fraction(cost - paid) / utility_left
-        emptied = np.array([rho * w == b for w, b in zip(weights, budgets)], dtype=bool)
+        emptied = np.array(
+            [rho * w == b for w, b in zip(weights, budgets, strict=True)], dtype=bool
+        )
         return rho, is_short, emptied & ~is_short
 
     def _exact_price_slowly(self, p: int) -> Price:

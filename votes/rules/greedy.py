@@ -79,7 +79,9 @@ class _GreedyPass:
         self.stopped_at: str | None = None
         self.word = SCORE_WORDS[self.profile.kind]
 
-    def start_from(self, outcome_rounds: Sequence[Round], results: dict[str, ProjectResult]) -> None:
+    def start_from(
+        self, outcome_rounds: Sequence[Round], results: dict[str, ProjectResult]
+    ) -> None:
         """Continue after projects already funded (the greedy fill after Equal Shares)."""
         self.rounds = list(outcome_rounds)
         self.winners = [r.project_id for r in outcome_rounds]
@@ -138,7 +140,9 @@ class _GreedyPass:
         )
 
     def outcome(self, rule: str, voter_budget: Fraction | None = None) -> Outcome:
-        ordered = {pid: self.results[pid] for pid in self.profile.project_ids if pid in self.results}
+        ordered = {
+            pid: self.results[pid] for pid in self.profile.project_ids if pid in self.results
+        }
         return Outcome(
             rule=rule,
             winners=tuple(self.winners),

@@ -121,7 +121,9 @@ def compare_outcomes(profile: Profile, first: Outcome, second: Outcome) -> Compa
         hits = won[profile.ballot_projects] & supported
         per_voter = np.bincount(voters[hits], minlength=profile.voter_count)
         per_voter_money = np.bincount(
-            voters[hits], weights=costs[profile.ballot_projects[hits]], minlength=profile.voter_count
+            voters[hits],
+            weights=costs[profile.ballot_projects[hits]],
+            minlength=profile.voter_count,
         )
         count = max(profile.voter_count, 1)
         stats.append(

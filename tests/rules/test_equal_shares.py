@@ -1,0 +1,163 @@
+"""The Method of Equal Shares and its completions, on small elections checked by hand."""
+
+import random
+from fractions import Fraction
+
+import pytest
+
+from tests.rules.shared_files import SMALL, shared_file
+from votes import pabulib
+from votes.rules import equal_shares, make_profile, profile_from_election
+from votes.rules.budget_increase import raise_budgets
+from votes.rules.equal_shares import tie_order
+from votes.rules.equal_shares_run import EqualSharesInput
+
+
+def three_projects():
+    """4 voters, budget 100 (25 each). A (60) by voters 1-3, B (40) by voter 4, C (30) by
+    voter 1."""
+    return make_profile(
+        projects=[("A", 60), ("B", 40), ("C", 30)],
+        budget=100,
+        ballots=[["A", "C"], ["A"], ["A"], ["B"]],
+    )
+
+
+def test_supporters_share_the_cost_equally():
+    outcome = equal_shares(three_projects(), completion="none")
+    assert outcome.winners == ("A",)
+    a = outcome.projects["A"]
+    assert (a.round, a.share, a.paid_all_left) == (1, 20, 0)
+    assert outcome.rounds[0].price == Fraction(1, 3)  # 20 paid per 60 of utility
+    b, c = outcome.projects["B"], outcome.projects["C"]
+    assert (b.status, b.supporters_money) == ("not_affordable", 25)
+    assert c.supporters_money == 5
+    assert c.explanation == "its supporters had only 5 left of the 30 it costs"
+    assert outcome.voter_budget == 25
+
+
+def test_add1_raises_budgets_until_the_budget_is_used_up():
+    # At 40 per voter, voter 4 alone can pay for B: A and B cost exactly the budget.
+    outcome = equal_shares(three_projects(), completion="add1", greedy_fill=False)
+    assert outcome.winners == ("A", "B")
+    assert outcome.voter_budget == 40
+
+
+def test_until_overspend_keeps_the_last_outcome_that_fits():
+    # At 50 per voter voter 1 could also pay for C: 130 > 100, so 49 is the last step.
+    outcome = equal_shares(three_projects(), completion="add1_until_overspend")
+    assert outcome.winners == ("A", "B")
+    assert outcome.voter_budget == 49
+    assert outcome.projects["C"].supporters_money == 29
+
+
+def test_voters_short_of_a_share_pay_what_they_have_left():
+    # 3 voters with 10 each; A (12) by all; then B (15) by voters 2 and 3 who have 6 each
+    # left; C (9) by voter 1, who has only 6.
+    profile = make_profile(
+        projects=[("A", 12), ("B", 15), ("C", 9)],
+        budget=30,
+        ballots=[["A", "C"], ["A", "B"], ["A", "B"]],
+    )
+    outcome = equal_shares(profile, completion="none")
+    assert outcome.winners == ("A",)
+    # With 15 each (add1 +5): A costs 4 each, B needs 15 from voters with 11: 7.5 each.
+    completed = equal_shares(profile, completion="add1", greedy_fill=False)
+    assert completed.winners == ("A", "B")
+
+
+def test_a_project_its_supporters_can_pay_exactly_is_affordable():
+    profile = make_profile(projects=[("A", 30), ("B", 1)], budget=30, ballots=[["A"]] * 3)
+    outcome = equal_shares(profile, completion="none")
+    assert outcome.winners == ("A",)
+    assert outcome.projects["A"].share == 10
+
+
+def test_exact_ties_go_to_the_first_id_and_are_recorded():
+    profile = make_profile(
+        projects=[("b", "0.1"), ("a", "0.3")], budget="0.4", ballots=[["a", "b"]] * 3
+    )
+    outcome = equal_shares(profile, completion="none")
+    assert outcome.winners == ("a", "b")
+    assert outcome.ties[0].projects == ("a", "b")
+    assert outcome.ties[0].round == 1
+
+
+def test_lowest_cost_first_on_ties_when_asked():
+    profile = make_profile(projects=[("a", 20), ("b", 10)], budget=20, ballots=[["a", "b"]] * 2)
+    assert equal_shares(profile, completion="none").winners == ("a",)
+    cheap_first = equal_shares(profile, completion="none", tie_breaking="cost_then_votes")
+    assert cheap_first.winners == ("b",)
+
+
+def test_points_are_utilities_for_points_ballots():
+    # Voter 1 gives 9 points to A, 1 to B; voter 2 gives 1 to A and 9 to B. With 10 each,
+    # A (10) is paid 9:1 at price 1 per point, leaving voter 1 with 1 and voter 2 with 9.
+    profile = make_profile(
+        projects=[("A", 10), ("B", 10)],
+        budget=20,
+        ballots=[["A", "B"], ["A", "B"]],
+        points=[[9, 1], [1, 9]],
+        kind="points",
+    )
+    outcome = equal_shares(profile, completion="none")
+    assert outcome.winners == ("A", "B")
+    assert outcome.projects["A"].share == 1
+    assert outcome.projects["B"].paid_all_left == 1
+
+
+def test_supported_projects_costing_nothing_come_first_with_points():
+    profile = make_profile(
+        projects=[("A", 10), ("free", 0)],
+        budget=10,
+        ballots=[["A", "free"]],
+        points=[[1, 1]],
+        kind="points",
+    )
+    assert equal_shares(profile, completion="none").winners == ("free", "A")
+
+
+def test_greedy_fill_adds_what_still_fits_by_supporters():
+    outcome = equal_shares(three_projects(), completion="none", greedy_fill=True)
+    assert outcome.winners == ("A", "B")
+    assert outcome.projects["B"].status == "selected_in_completion"
+    assert outcome.rounds[1].stage == "completion"
+
+
+def test_nobody_voting_selects_nothing():
+    profile = make_profile(projects=[("A", 10)], budget=10, ballots=[])
+    assert equal_shares(profile).winners == ()
+
+
+def random_profile(seed: int):
+    """Small elections full of ties: few voters, small integer costs."""
+    chance = random.Random(seed)
+    projects = [(f"p{i}", chance.randint(1, 8)) for i in range(chance.randint(3, 7))]
+    ids = [project_id for project_id, _ in projects]
+    ballots = [chance.sample(ids, chance.randint(0, 3)) for _ in range(chance.randint(2, 9))]
+    return make_profile(projects=projects, budget=chance.randint(5, 20), ballots=ballots)
+
+
+def stepped_and_jumped(profile, until_overspend):
+    utility = "points" if profile.kind == "points" else "cost"
+    data = EqualSharesInput(profile, utility, tie_order(profile, "lexicographic"))
+    jumped = raise_budgets(data, until_overspend=until_overspend)
+    stepped = raise_budgets(data, until_overspend=until_overspend, jump=False)
+    return jumped, stepped
+
+
+@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("until_overspend", [False, True])
+def test_jumping_over_budgets_equals_stepping_one_unit_at_a_time(seed, until_overspend):
+    jumped, stepped = stepped_and_jumped(random_profile(seed), until_overspend)
+    assert jumped.run.winners == stepped.run.winners
+    assert jumped.step == stepped.step
+    assert jumped.run.voter_budget == stepped.run.voter_budget
+
+
+@pytest.mark.parametrize("name", SMALL)
+def test_jumping_equals_stepping_on_real_elections(name):
+    profile = profile_from_election(pabulib.read(shared_file(name)))
+    jumped, stepped = stepped_and_jumped(profile, until_overspend=False)
+    assert (jumped.step, jumped.run.winners) == (stepped.step, stepped.run.winners)
+    assert jumped.runs < stepped.runs
