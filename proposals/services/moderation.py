@@ -165,63 +165,69 @@ def proposal_restore(*, moderator: User, proposal: Proposal, reason: str = "") -
 # --- Comments -----------------------------------------------------------------------------------
 
 
-def comment_publish(*, moderator: User, comment: Comment, reason: str = "") -> Comment:
-    """Publish a comment that was waiting for moderation."""
+def _comment_transition(
+    *,
+    moderator: User,
+    comment: Comment,
+    reason: str,
+    allowed: tuple[str, ...],
+    status: str,
+    action: str,
+) -> Comment:
+    """Move a comment from one of the `allowed` statuses to `status`, logging the decision."""
     reason = cleaning.text(reason, field="reason", max_length=1000, required=False)
     with transaction.atomic():
         comment = _locked_comment_for(moderator, comment)
-        _refuse_unless(comment.status, (Comment.Status.PENDING,))
-        comment.status = Comment.Status.PUBLISHED
+        _refuse_unless(comment.status, allowed)
+        comment.status = status
         comment.save(update_fields=["status"])
         recount_comments(comment.proposal)
         _decide(
             moderator=moderator,
             process=comment.proposal.axis.process,
-            action=Action.PUBLISH,
+            action=action,
             reason=reason,
             comment=comment,
         )
-        announce_comment(comment)
+        if action == Action.PUBLISH:  # a newly visible comment is news for the thread
+            announce_comment(comment)
     return comment
+
+
+def comment_publish(*, moderator: User, comment: Comment, reason: str = "") -> Comment:
+    """Publish a comment that was waiting for moderation."""
+    return _comment_transition(
+        moderator=moderator,
+        comment=comment,
+        reason=reason,
+        allowed=(Comment.Status.PENDING,),
+        status=Comment.Status.PUBLISHED,
+        action=Action.PUBLISH,
+    )
 
 
 def comment_hide(*, moderator: User, comment: Comment, reason: str = "") -> Comment:
     """Hide a comment: the thread shows a placeholder in its place."""
-    reason = cleaning.text(reason, field="reason", max_length=1000, required=False)
-    with transaction.atomic():
-        comment = _locked_comment_for(moderator, comment)
-        statuses = (Comment.Status.PENDING, Comment.Status.PUBLISHED, Comment.Status.HIDDEN)
-        _refuse_unless(comment.status, statuses)
-        comment.status = Comment.Status.HIDDEN
-        comment.save(update_fields=["status"])
-        recount_comments(comment.proposal)
-        _decide(
-            moderator=moderator,
-            process=comment.proposal.axis.process,
-            action=Action.HIDE,
-            reason=reason,
-            comment=comment,
-        )
-    return comment
+    return _comment_transition(
+        moderator=moderator,
+        comment=comment,
+        reason=reason,
+        allowed=(Comment.Status.PENDING, Comment.Status.PUBLISHED, Comment.Status.HIDDEN),
+        status=Comment.Status.HIDDEN,
+        action=Action.HIDE,
+    )
 
 
 def comment_restore(*, moderator: User, comment: Comment, reason: str = "") -> Comment:
     """Show again a hidden comment."""
-    reason = cleaning.text(reason, field="reason", max_length=1000, required=False)
-    with transaction.atomic():
-        comment = _locked_comment_for(moderator, comment)
-        _refuse_unless(comment.status, (Comment.Status.HIDDEN,))
-        comment.status = Comment.Status.PUBLISHED
-        comment.save(update_fields=["status"])
-        recount_comments(comment.proposal)
-        _decide(
-            moderator=moderator,
-            process=comment.proposal.axis.process,
-            action=Action.RESTORE,
-            reason=reason,
-            comment=comment,
-        )
-    return comment
+    return _comment_transition(
+        moderator=moderator,
+        comment=comment,
+        reason=reason,
+        allowed=(Comment.Status.HIDDEN,),
+        status=Comment.Status.PUBLISHED,
+        action=Action.RESTORE,
+    )
 
 
 def reports_dismiss(

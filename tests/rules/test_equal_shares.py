@@ -92,7 +92,8 @@ def test_lowest_cost_first_on_ties_when_asked():
 
 def test_points_are_utilities_for_points_ballots():
     # Voter 1 gives 9 points to A, 1 to B; voter 2 gives 1 to A and 9 to B. With 10 each,
-    # A (10) is paid 9:1 at price 1 per point, leaving voter 1 with 1 and voter 2 with 9.
+    # A (10) is paid 9:1 at price 1 per point, leaving voter 1 with 1 and voter 2 with 9:
+    # exactly what B needs at the same price.
     profile = make_profile(
         projects=[("A", 10), ("B", 10)],
         budget=20,
@@ -103,7 +104,8 @@ def test_points_are_utilities_for_points_ballots():
     outcome = equal_shares(profile, completion="none")
     assert outcome.winners == ("A", "B")
     assert outcome.projects["A"].share == 1
-    assert outcome.projects["B"].paid_all_left == 1
+    assert outcome.projects["B"].share == 1
+    assert outcome.projects["B"].paid_all_left == 0
 
 
 def test_supported_projects_costing_nothing_come_first_with_points():
@@ -124,9 +126,10 @@ def test_greedy_fill_adds_what_still_fits_by_supporters():
     assert outcome.rounds[1].stage == "completion"
 
 
-def test_nobody_voting_selects_nothing():
+def test_nobody_voting_selects_nothing_but_the_fill_spends_the_budget_as_pabutools():
     profile = make_profile(projects=[("A", 10)], budget=10, ballots=[])
-    assert equal_shares(profile).winners == ()
+    assert equal_shares(profile, completion="none").winners == ()
+    assert equal_shares(profile).winners == ("A",)
 
 
 def random_profile(seed: int):

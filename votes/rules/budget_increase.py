@@ -122,7 +122,8 @@ class _Trajectory:
         margins = []
         for record in run.records:
             by_money = run.costs - record.available
-            by_tangent = record.floor_slope * (record.price_floor - float(record.rho))
+            with np.errstate(invalid="ignore"):  # projects nobody supports: inf * 0
+                by_tangent = record.floor_slope * (record.price_floor - float(record.rho))
             margins.append(np.maximum(by_money, by_tangent))
         return cls(
             voter_budget=float(run.voter_budget),

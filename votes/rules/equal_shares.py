@@ -98,7 +98,11 @@ def _outcome(run: EqualSharesRun, tie_breaking: TieBreaking, fill: bool, name: s
 
 
 def _round_of(run: EqualSharesRun, p: int) -> int:
-    return len(run.data.free_projects) + run.winners.index(p) + 1
+    """Projects costing nothing take the first rounds, then the method's winners."""
+    free = run.data.free_projects
+    if p in free:
+        return free.index(p) + 1
+    return len(free) + run.winners.index(p) + 1
 
 
 def _rounds(run: EqualSharesRun) -> list[Round]:
