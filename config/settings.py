@@ -60,12 +60,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "csp",
+    # Before allauth, so that its layout override (frontend/templates/allauth/) wins.
+    "frontend",
     "allauth",
     "allauth.account",
     "participation",
     "proposals",
     "votes",
-    "frontend",
 ]
 
 MIDDLEWARE = [

@@ -60,7 +60,7 @@ def notification_read(request: HttpRequest, pk: str) -> HttpResponse:
     except NotFound as error:
         raise Http404(error.message) from error
     if request.htmx:
-        return render(request, TEMPLATES + "_item.html", {"notification": notification})
+        return render(request, TEMPLATES + "_read.html", {"notification": notification})
     return _back(request, "frontend:notifications")
 
 

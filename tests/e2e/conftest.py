@@ -45,9 +45,16 @@ def page(browser, live_server, settings):
 
 
 def assert_accessible(page) -> None:
-    """No axe-core violation of WCAG 2.1 A/AA on the current page."""
+    """No axe-core violation of WCAG 2.1 A/AA on the current page.
+
+    axe-core is JavaScript: for a page of a context without JavaScript, the very HTML it shows
+    is audited in a twin page that runs scripts (same URL, same styles).
+    """
     from axe_playwright_python.sync_playwright import Axe
 
+    twin = getattr(page, "javascript_twin", None)
+    if twin is not None:
+        page = _show_in_twin(page, twin)
     results = Axe().run(
         page,
         options={
@@ -56,3 +63,63 @@ def assert_accessible(page) -> None:
         },
     )
     assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.fixture
+def new_page(browser, live_server, settings):
+    """Factory of pages in fresh browser contexts: `new_page(locale="en-US", js=False)`.
+
+    Several contexts are several people (or devices): cookies are not shared between them.
+    """
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    contexts = []
+
+    def make(*, locale: str = "fr-FR", js: bool = True, user=None):
+        context = browser.new_context(
+            base_url=live_server.url, locale=locale, java_script_enabled=js
+        )
+        contexts.append(context)
+        if user is not None:
+            log_in(context, live_server.url, user)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        if not js:
+            twin_context = browser.new_context(base_url=live_server.url, locale=locale)
+            contexts.append(twin_context)
+            page.javascript_twin = twin_context.new_page()
+            page.javascript_twin.set_default_timeout(15_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def log_in(context, base_url: str, user) -> None:
+    """Give a browser context the session of `user` (when logging in is not the journey)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}])
+
+
+def _show_in_twin(page, twin):
+    """Load the HTML that `page` shows into `twin`, at the same address; return `twin`."""
+    html = page.content()
+
+    def serve(route):
+        if route.request.resource_type == "document":
+            route.fulfill(body=html, content_type="text/html; charset=utf-8")
+        else:
+            route.continue_()
+
+    twin.route("**/*", serve)
+    try:
+        twin.goto(page.url)
+    finally:
+        twin.unroute("**/*", serve)
+    return twin

@@ -121,6 +121,21 @@ def test_mark_one_read_with_htmx_returns_the_item(author, client_of):
     assert "notification-unread" not in html
 
 
+def test_mark_one_read_with_htmx_updates_the_unread_count_of_the_header(author, client_of):
+    first, _second = series(author, 2)
+    client = client_of(author)
+    response = client.post(
+        reverse("frontend:notification_read", kwargs={"pk": first.pk}),
+        {"csrfmiddlewaretoken": client.cookies["csrftoken"].value},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    # The header's link comes along, swapped out of band, with the count that is left.
+    link = html[html.index('id="nav-notifications"') :]
+    assert 'hx-swap-oob="true"' in link
+    assert '<span class="badge">1<span class="visually-hidden"> unread' in link
+
+
 def test_mark_all_read(author, citizen, client_of):
     series(author, 3)
     [others] = series(citizen, 1)

@@ -167,6 +167,30 @@ def test_support_with_htmx_swaps_the_button(citizen, proposal):
     assert Support.objects.count() == 1
 
 
+def _english_page(client, proposal) -> str:
+    return client.get(proposal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").text
+
+
+def test_only_a_cost_validated_by_the_evaluators_says_so(client, proposal):
+    # Reading `proposal.evaluation` without an evaluation fails silently in a template; the
+    # page must not take that for a validated cost.
+    assert "validated by the evaluators" not in _english_page(client, proposal)
+    evaluation = factories.EvaluationFactory(proposal=proposal, validated_cost=None)
+    assert "validated by the evaluators" not in _english_page(client, proposal)
+    evaluation.validated_cost = 12_000
+    evaluation.save()
+    assert "validated by the evaluators" in _english_page(client, proposal)
+
+
+def test_the_page_shows_the_support_count_once(client, citizen, proposal):
+    # One count only: the one beside the button, which htmx keeps up to date.
+    Support.objects.create(user=citizen, proposal=proposal)
+    Proposal.objects.filter(pk=proposal.pk).update(support_count=1)
+    html = _english_page(client, proposal)
+    assert html.count("1 support") == 1
+    assert "<dt>Supports</dt>" not in html
+
+
 def test_post_without_csrf_token_is_refused(citizen, proposal):
     client = csrf_client(citizen)
     assert client.post(url("proposal_support", proposal=proposal)).status_code == 403
