@@ -10,6 +10,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from participation.errors import DomainError
 from participation.models import Axis, User
@@ -41,6 +42,8 @@ def run_at_once(action) -> list[tuple[str, str]]:
     def worker() -> None:
         try:
             barrier.wait(timeout=10)
+            # Each thread answers in English, as a request from an English browser would.
+            translation.activate("en")
             value = action()
             outcome = ("ok", value)
         except DomainError as error:
@@ -48,6 +51,7 @@ def run_at_once(action) -> list[tuple[str, str]]:
         except Exception as error:  # noqa: BLE001 — anything else is the failure we look for
             outcome = ("crash", repr(error))
         finally:
+            translation.deactivate()
             connection.close()
         with lock:
             outcomes.append(outcome)
