@@ -153,8 +153,11 @@ PROJECTS = "PROJECTS\nproject_id;cost\na;10\nb;20\n"
         (HEAD + PROJECTS + "VOTES\nvoter_id;vote\n1;a;x\n", 11, "expected 2 fields"),
         (HEAD + PROJECTS + "VOTES\nvoter;vote\n1;a\n", 10, "lacks the 'voter_id' column"),
         (HEAD + "num_votes;2\n" + PROJECTS + "VOTES\nvoter_id;vote\n1;a\n", 5, "num_votes"),
-        ("META\nkey;value\nvote_type;approval\n" + PROJECTS + "VOTES\nvoter_id;vote\n", None,
-         "lacks the budget"),
+        (
+            "META\nkey;value\nvote_type;approval\n" + PROJECTS + "VOTES\nvoter_id;vote\n",
+            None,
+            "lacks the budget",
+        ),
         ("META\nkey;value\nbudget;1e\nvote_type;approval\n", 3, "budget is not a number"),
         ("META\nkey;value\nbudget;5\nvote_type;plurality\n" + PROJECTS, 4, "unknown vote_type"),
         ("META\nkey;value\nbudget;5\nbudget;6\n", 4, "given twice"),

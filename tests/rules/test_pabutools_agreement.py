@@ -9,6 +9,7 @@ them by total points (pabutools' greedy with a points x cost satisfaction).
 
 import json
 import random
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,9 @@ import pytest
 from tests.rules.shared_files import ALL, MEDIUM, SMALL, shared_file
 from votes import pabulib
 from votes.rules import Profile, equal_shares, greedy, make_profile, profile_from_election
+from votes.rules.budget_increase import raise_budgets
+from votes.rules.equal_shares import tie_order
+from votes.rules.equal_shares_run import EqualSharesInput, EqualSharesRun
 
 pabutools = pytest.importorskip("pabutools")
 from pabutools.election import (  # noqa: E402
@@ -85,6 +89,21 @@ def test_same_winners_as_pabutools_references(name, rule):
         pytest.skip(f"no pabutools reference for {rule} on {name}: run make_references.py")
     profile = profile_from_election(pabulib.read(shared_file(name)))
     assert ours(rule, profile) == reference["winners"]
+    if reference.get("method") == "decisive steps":
+        check_decisive_steps(profile, reference)
+
+
+def check_decisive_steps(profile: Profile, reference: dict) -> None:
+    """Where pabutools' +1 loop would take hours, its reference was computed at the steps
+    that decide the outcome: the stopping step, and two earlier steps as samples."""
+    utility = "points" if profile.kind == "points" else "cost"
+    data = EqualSharesInput(profile, utility, tie_order(profile, "lexicographic"))
+    assert raise_budgets(data).step == reference["step"]
+    start = Fraction(profile.scaled_budget, profile.voter_count)
+    for step, winners in reference["samples"].items():
+        run = EqualSharesRun(data, start + int(step) * profile.money_scale).run()
+        selected = [*data.free_projects, *run.winners]
+        assert [profile.project_ids[p] for p in selected] == winners
 
 
 def random_election(seed: int) -> tuple[Profile, Instance, ApprovalProfile]:

@@ -28,6 +28,7 @@ margins are too thin to decide (exact ties), nothing is skipped.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -40,12 +41,19 @@ from votes.rules.equal_shares_run import (
     float_price,
 )
 
+# Sizing the proofs (these only change the speed, never the result): up to MAX_ATTEMPTS
+# intervals are tried from one start; the next size is SIZE_FACTOR * size / ratio, within a
+# factor MAX_SCALE, and an interval that used more than GOOD_ENOUGH of the margins is kept.
 MAX_ATTEMPTS = 6
-MAX_JUMP = 2**40
 SIZE_FACTOR = 0.9
-GOOD_ENOUGH = 0.6
 MAX_SCALE = 8
-TIGHTEN = 0.5
+GOOD_ENOUGH = 0.6
+MAX_JUMP = 2**40
+# Rivals whose cheap bound used more than TIGHTEN of their margin get the exact bound.
+TIGHTEN = 0.3
+# When proofs cost more than they save, they are only tried again every RETRY_EVERY steps.
+RETRY_EVERY = 16
+# Margin for float errors (about 1e-13 relatively) in what supporters can pay.
 RELATIVE_SLACK = 1e-9
 
 
@@ -69,9 +77,13 @@ def raise_budgets(
     start = Fraction(profile.scaled_budget, max(len(data), 1))
     unit = profile.money_scale
     step, runs, proof_runs, size = 0, 0, 0, 1
+    worth = _Worth()
     previous: tuple[int, EqualSharesRun] | None = None  # last feasible run, and its step
     while True:
-        run = EqualSharesRun(data, start + step * unit, record=jump).run()
+        prove = jump and worth.proving(step)
+        started = time.perf_counter()
+        run = EqualSharesRun(data, start + step * unit, record=prove).run()
+        run_seconds = time.perf_counter() - started
         runs += 1
         if run.spent() > profile.scaled_budget and previous is not None:
             last_step, last_run = previous
@@ -82,13 +94,37 @@ def raise_budgets(
         if _finished(run, until_overspend) or not len(data):
             return Completion(run, step, runs, proof_runs)
         same = 0
-        if jump:
+        if prove:
             search = _StepSearch(data, run)
             same = search.steps_with_same_outcome(size)
             proof_runs += search.float_runs
             size = search.first_size or max(size // 2, 1)
+        worth.count(prove, run_seconds, time.perf_counter() - started, same + 1)
         previous = (step, run)
         step += same + 1
+
+
+class _Worth:
+    """Whether proofs pay for themselves. Where the outcome changes at almost every step, a
+    plain run per step is cheaper than recording runs and proving; this only changes how
+    fast the answer comes, never the answer. Proofs are retried every RETRY_EVERY steps."""
+
+    def __init__(self) -> None:
+        self.proving_seconds, self.proven_steps = 0.0, 0
+        self.run_seconds, self.runs = 0.0, 0  # a plain run costs at most a recorded one
+
+    def proving(self, step: int) -> bool:
+        if not self.proven_steps or step % RETRY_EVERY == 0:
+            return True
+        per_step = self.proving_seconds / self.proven_steps
+        return per_step < self.run_seconds / self.runs
+
+    def count(self, proved: bool, run_seconds: float, total_seconds: float, steps: int) -> None:
+        self.run_seconds += run_seconds
+        self.runs += 1
+        if proved:
+            self.proving_seconds += total_seconds
+            self.proven_steps += steps
 
 
 def _finished(run: EqualSharesRun, until_overspend: bool) -> bool:
@@ -157,12 +193,13 @@ class _StepSearch:
             self.costs / np.where(self.data.total_utility > 0, self.data.total_utility, np.inf),
         )
         result = []
-        for rho, winner in zip(self.run.rhos, self.winners, strict=True):
-            never = lowest > float(rho) * (1 + 1e-9)
-            for p in np.flatnonzero(np.abs(lowest - float(rho)) <= float(rho) * 1e-9):
+        for t, (rho, winner) in enumerate(zip(self.run.rhos, self.winners, strict=True)):
+            never = lowest > rho * (1 + 1e-9)
+            for p in np.flatnonzero(np.abs(lowest - rho) <= rho * 1e-9):
+                exact = self.run.exact_rho(t)  # too close for floats
                 floor = Fraction(data.profile.scaled_costs[p]) / int(data.utilities[p].sum())
                 behind = data.tie_order[p] > data.tie_order[winner]
-                never[p] = floor > rho or (floor == rho and behind)
+                never[p] = floor > exact or (floor == exact and behind)
             result.append(never)
         return result
 
@@ -255,45 +292,27 @@ class _Proof:
         supporters, utilities = data.supporters[winner], data.float_utilities[winner]
         before = self.budgets[supporters]
         cost = float(data.profile.scaled_costs[winner])
-        rho, _ = float_price(before, utilities, cost, data.total_utility[winner])
+        near_short = self.base.short[t]  # short sets only shrink as budgets grow
+        rho, _ = float_price(before, utilities, cost, data.total_utility[winner], near_short)
         # Floats classify with a margin: short for sure only if clearly short at the far end
         # (then short on the whole interval); maybe short if it may be at the near end.
         may_short_far = before < rho * utilities + self.tolerance
-        sure_short = (before < rho * utilities - self.tolerance) & self.base.short[t]
-        may_short = self.base.short[t] | may_short_far
-        price_low, price_high = self._price_slopes(supporters, utilities, may_short, sure_short)
+        sure_short = (before < rho * utilities - self.tolerance) & near_short
+        may_short = near_short | may_short_far
+        low, high = self.low_slope[supporters], self.high_slope[supporters]
+        price_low, price_high = _price_slopes(utilities, low, high, may_short, sure_short)
         self.far.rhos.append(rho)
         self.far.budgets.append(self.budgets.copy())
         self.far.short.append(may_short_far)
         self.far.margins.append(self.base.margins[t] - self.gain)
         worst = self._rivals(t, rivals, rho, (price_high - price_low) * self.width / 4)
-        self._pay(winner, before, rho, (may_short, sure_short), (price_low, price_high))
+        # Carry the slope bounds through the round: a voter paying in full keeps more as the
+        # share falls; one short at both ends keeps nothing; one changing side, anything.
+        self.low_slope[supporters] = np.where(may_short, 0.0, low + price_low * utilities)
+        self.high_slope[supporters] = np.where(sure_short, 0.0, high + price_high * utilities)
+        self.budgets[supporters] = np.maximum(before - rho * utilities, 0.0)
         self.gain += max(self.base.rhos[t] - rho, 0.0) * self.data.co_support(winner)
         return worst
-
-    def _price_slopes(self, supporters, utilities, may_short, sure_short) -> tuple[float, float]:
-        """Bounds on how fast the round's rho falls per unit of voter budget: the short
-        voters' budgets grow and cover more of the cost, shared by those paying in full."""
-        full_utility_low = float(utilities[~may_short].sum())
-        full_utility_high = float(utilities[~sure_short].sum())
-        if full_utility_low <= 0:
-            return 0.0, np.inf
-        high = float(self.high_slope[supporters][may_short].sum()) / full_utility_low
-        low = float(self.low_slope[supporters][sure_short].sum()) / full_utility_high
-        return low, high
-
-    def _pay(self, winner: int, before, rho, short_sets, price_slopes) -> None:
-        """Pay for the winner at the far end, and carry the slope bounds through the round."""
-        supporters, utilities = self.data.supporters[winner], self.data.float_utilities[winner]
-        may_short, sure_short = short_sets
-        price_low, price_high = price_slopes
-        low, high = self.low_slope[supporters], self.high_slope[supporters]
-        # Paying in full: the share falls, so the budget left grows faster. Short at both
-        # ends: nothing left. Changing side: anything from nothing to paying in full.
-        low = np.where(may_short, 0.0, low + price_low * utilities)
-        high = np.where(sure_short, 0.0, high + price_high * utilities)
-        self.low_slope[supporters], self.high_slope[supporters] = low, high
-        self.budgets[supporters] = np.maximum(before - rho * utilities, 0.0)
 
     def _rivals(self, t: int, rivals: np.ndarray, rho: float, price_deviation: float) -> float:
         """Worst ratio over this round's rivals; cheap bounds first, exact bound if needed."""
@@ -335,6 +354,18 @@ class _Proof:
             width,
         )
         return (most + self.slack[p] - (cost - lacking)) / lacking
+
+
+def _price_slopes(utilities, low, high, may_short, sure_short) -> tuple[float, float]:
+    """Bounds on how fast a round's rho falls per unit of voter budget: the short voters'
+    budgets grow and cover more of the cost, shared by those paying in full."""
+    full_utility_low = float(utilities[~may_short].sum())
+    full_utility_high = float(utilities[~sure_short].sum())
+    if full_utility_low <= 0:
+        return 0.0, np.inf
+    high_speed = float(high[may_short].sum()) / full_utility_low
+    low_speed = float(low[sure_short].sum()) / full_utility_high
+    return low_speed, high_speed
 
 
 def _concave_maximum(a, b, c, e, width: float) -> float:

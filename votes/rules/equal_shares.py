@@ -10,7 +10,7 @@ import numpy as np
 
 from votes.rules.budget_increase import raise_budgets
 from votes.rules.equal_shares_run import EqualSharesInput, EqualSharesRun
-from votes.rules.greedy import _GreedyPass
+from votes.rules.greedy import FundingPass
 from votes.rules.outcome import Outcome, ProjectResult, Round, Tie, money
 from votes.rules.profile import Profile
 from votes.rules.scores import TIE_BREAKING_NAMES, RankPoints, TieBreaking, tie_key
@@ -72,7 +72,7 @@ def _outcome(run: EqualSharesRun, tie_breaking: TieBreaking, fill: bool, name: s
     scale = profile.money_scale
     supporters = profile.supporter_counts()
     scores = [Fraction(int(count)) for count in supporters]
-    walk = _GreedyPass(profile, scores)
+    walk = FundingPass(profile, scores)
     walk.start_from(_rounds(run), _results(run, supporters))
     ties = [
         Tie(
@@ -97,6 +97,10 @@ def _outcome(run: EqualSharesRun, tie_breaking: TieBreaking, fill: bool, name: s
     )
 
 
+def _exact_rhos(run: EqualSharesRun) -> list[Fraction]:
+    return [run.exact_rho(t) for t in range(len(run.winners))]
+
+
 def _round_of(run: EqualSharesRun, p: int) -> int:
     """Projects costing nothing take the first rounds, then the method's winners."""
     free = run.data.free_projects
@@ -110,7 +114,7 @@ def _rounds(run: EqualSharesRun) -> list[Round]:
     rounds: list[Round] = []
     left = profile.budget
     selected = [(p, None) for p in run.data.free_projects] + list(
-        zip(run.winners, run.rhos, strict=True)
+        zip(run.winners, _exact_rhos(run), strict=True)
     )
     for number, (p, rho) in enumerate(selected, start=1):
         left -= profile.costs[p]
@@ -145,7 +149,7 @@ def _results(run: EqualSharesRun, supporters: np.ndarray) -> dict[str, ProjectRe
             paid_all_left=0,
             explanation="selected first: it costs nothing and has supporters",
         )
-    for p, rho, price in zip(run.winners, run.rhos, run.prices, strict=True):
+    for p, rho, price in zip(run.winners, _exact_rhos(run), run.prices, strict=True):
         project_id = profile.project_ids[p]
         share = _price_in_money(run, rho)
         if data.utility == "cost":
@@ -172,9 +176,9 @@ def _results(run: EqualSharesRun, supporters: np.ndarray) -> dict[str, ProjectRe
         if p in selected:
             continue
         project_id = profile.project_ids[p]
-        left = (
-            run.exact_total(data.supporters[p]) / scale if len(data.supporters[p]) else Fraction(0)
-        )
+        supported = len(data.supporters[p]) > 0
+        left = run.exact_total(data.supporters[p]) / scale if supported else Fraction(0)
+        cost = money(profile.costs[p])
         results[project_id] = ProjectResult(
             project_id,
             profile.costs[p],
@@ -182,8 +186,9 @@ def _results(run: EqualSharesRun, supporters: np.ndarray) -> dict[str, ProjectRe
             Fraction(int(supporters[p])),
             supporters_money=left,
             explanation=(
-                f"its supporters had only {money(left)} left of the {money(profile.costs[p])}"
-                " it costs"
+                f"its supporters had only {money(left)} left of the {cost} it costs"
+                if supported
+                else "nobody supports it"
             ),
         )
     return results
@@ -193,7 +198,7 @@ def _supporters(count: int) -> str:
     return f"{count} supporter" + ("s" if count != 1 else "")
 
 
-def _fill(walk: _GreedyPass, data: EqualSharesInput, tie_breaking: TieBreaking) -> None:
+def _fill(walk: FundingPass, data: EqualSharesInput, tie_breaking: TieBreaking) -> None:
     """Greedy completion by utility per cost, as pabutools' `greedy_utilitarian_welfare`
     with the same satisfaction: supporters for cost utilities, points per cost for points.
     A project costing nothing comes first if anyone gets utility from it (last otherwise,

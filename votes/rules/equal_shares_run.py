@@ -7,11 +7,13 @@ tie-breaking order. The run ends when no project can be paid for. This is pabuto
 `method_of_equal_shares` (same choices, same order).
 
 Speed and exactness together: voters' budgets are float64 arrays that NumPy updates in bulk,
-and every decision that selects a winner or sets a payment is confirmed exactly. A budget is
-known exactly as `voter_budget - sum(rho_t * paid_t)` over the rounds t where the voter paid a
-full share (`paid_t`, its utility, is kept as an integer in `self.shares[t]`), or is exactly
-zero once it paid all it had left. Floats only pick candidates; whenever two values are closer
-than float errors could blur, exact Fractions decide.
+and every decision (which project wins, who pays in full, whether a project is affordable)
+is taken by floats only when their margin is far above any float error (1e-8 relatively,
+against errors near 1e-13); otherwise exact Fractions decide. A budget is known exactly as
+`voter_budget - sum(rho_t * paid_t)` over the rounds t where the voter paid a full share
+(`paid_t`, its utility, is kept as an integer in `self.shares[t]`), or is exactly zero once
+it paid all it had left; a round's exact rho follows from who paid what, and is computed only
+when needed (near ties, undecided supporters, and the explanations of the outcome).
 """
 
 from __future__ import annotations
@@ -112,15 +114,25 @@ class EqualSharesInput:
 
 
 def float_price(
-    budgets: np.ndarray, utilities: np.ndarray, cost: float, total_utility: float
+    budgets: np.ndarray,
+    utilities: np.ndarray,
+    cost: float,
+    total_utility: float,
+    short_hint: np.ndarray | None = None,
 ) -> tuple[float, float]:
     """Approximate rho solving sum(min(budget, rho * utility)) = cost, and the utility of the
     supporters who pay a full share at that rho (the derivative of what they can pay).
 
-    Fixed-point iteration from the price with no one short: each step only raises rho, and it
-    stops when the set of supporters short of a full share no longer grows.
+    Fixed-point iteration from below: counting a set of short supporters no larger than the
+    true one gives a rho no higher than the true one; each step only raises rho, and it stops
+    when the set of supporters short of a full share no longer grows. `short_hint`, a set of
+    supporters known to include every short one, gives a close start.
     """
     rho = cost / total_utility
+    if short_hint is not None and short_hint.any():
+        rest = total_utility - float(utilities[short_hint].sum())
+        if rest > 0:
+            rho = max(rho, (cost - float(budgets[short_hint].sum())) / rest)
     short = budgets < rho * utilities
     for _ in range(8):
         if not short.any():
@@ -153,11 +165,14 @@ def _sorted_price(
 
 @dataclass
 class Price:
-    """The exact price of a project in a round, and who pays a full share of it."""
+    """The price of a project in a round, and who pays a full share of it. `rho` is exact
+    when it had to be (near ties, undecided supporters); otherwise only the float is known and
+    the exact value is derived when asked for (`EqualSharesRun.exact_rho`)."""
 
-    rho: Fraction
+    rho: float
     full: np.ndarray  # mask over the project's supporters paying rho * utility
     emptied: np.ndarray  # mask over supporters left with exactly nothing
+    exact: Fraction | None = None
 
 
 @dataclass
@@ -165,34 +180,46 @@ class RoundRecord:
     """What the completion search needs to know about one round of a run."""
 
     winner: int
-    rho: Fraction
+    rho: float
     budgets: np.ndarray  # float budgets before the payment
     available: np.ndarray  # float money of each project's supporters before the payment
     price_floor: np.ndarray  # lower bound on each project's rho this round
     floor_slope: np.ndarray  # utility paying in full at that floor (a supergradient)
 
 
+NEVER = np.iinfo(np.int64).max
+
+
 class EqualSharesRun:
     """The method at `voter_budget` (money scaled by `profile.money_scale`).
 
-    With `record=True` the run also keeps, round by round, what `budget_increase` needs to
-    prove that a larger budget would give the same outcome.
+    Exactness is lazy: a round's exact rho is (cost - what its short supporters had left) /
+    (utility of those paying in full); it is only computed when a decision needs it, which
+    on real elections is rare (floats decide with margins a hundred thousand times their
+    errors). With `record=True` the run also keeps, round by round, what `budget_increase`
+    needs to prove that a larger budget would give the same outcome.
     """
 
     def __init__(self, data: EqualSharesInput, voter_budget: Fraction, record: bool = False):
         self.data = data
         self.voter_budget = voter_budget
         self.record = record
-        self.budgets = np.full(len(data), float(voter_budget))
-        self.emptied = np.zeros(len(data), dtype=bool)
+        n = len(data)
+        self.budgets = np.full(n, float(voter_budget))
+        self.emptied = np.zeros(n, dtype=bool)
+        self.emptied_round = np.full(n, NEVER, dtype=np.int64)
         # Row t: who paid a full share in round t (cost utilities: a flag, the share being
         # the project's cost; points: the voter's points). Rows are written one per round.
         self.unit_shares = data.utility == "cost"
         largest = max((int(u.max()) for u in data.utilities if len(u)), default=1)
         dtype = bool if self.unit_shares else np.min_scalar_type(largest)
-        self.shares = np.zeros((len(data.candidates), len(data)), dtype=dtype)
+        self.shares = np.zeros((len(data.candidates), n), dtype=dtype)
         self.share_units: list[int] = []
-        self.rhos: list[Fraction] = []
+        self.rhos: list[float] = []
+        self.round_short: list[np.ndarray] = []  # who paid all they had left, per round
+        self.round_full_utility: list[int] = []
+        self._exact_rhos: dict[int, Fraction] = {}
+        self._exact_cache: dict[int, tuple[int, Fraction]] = {}
         self.tolerance = TOLERANCE * max(float(voter_budget), 1.0)
         self.costs = np.asarray(data.profile.scaled_costs, dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -205,44 +232,69 @@ class EqualSharesRun:
         self.ties: list[tuple[int, ...]] = []
         self.records: list[RoundRecord] = []
 
-    # --- exact budgets -------------------------------------------------------------------
+    # --- exact values ----------------------------------------------------------------------
 
-    def exact_total(self, voters: np.ndarray) -> Fraction:
-        """The exact money the given voters have left."""
-        voters = voters[~self.emptied[voters]]
-        total = self.voter_budget * len(voters)
-        rounds = len(self.rhos)
-        if len(voters) and rounds:
-            paid = self.shares[:rounds, voters].sum(axis=1, dtype=np.int64)
-            total -= sum(
-                (
-                    rho * (int(units) * unit)
-                    for rho, units, unit in zip(self.rhos, paid, self.share_units, strict=True)
-                    if units
-                ),
-                Fraction(0),
-            )
+    def exact_rho(self, t: int) -> Fraction:
+        """Round t's exact rho, computing first those of the earlier rounds it depends on (the
+        rounds where its short supporters paid)."""
+        if t not in self._exact_rhos:
+            for r in self._rounds_needed(t):
+                known = self.prices[r].exact
+                if known is None:
+                    paid = self.exact_total(self.round_short[r], r)
+                    cost = self.data.profile.scaled_costs[self.winners[r]]
+                    known = Fraction(cost - paid) / self.round_full_utility[r]
+                self._exact_rhos[r] = known
+        return self._exact_rhos[t]
+
+    def _rounds_needed(self, t: int) -> list[int]:
+        needed, pending = {t}, [t]
+        while pending:
+            r = pending.pop()
+            short = self.round_short[r]
+            if self.prices[r].exact is not None or not len(short) or not r:
+                continue
+            for earlier in np.flatnonzero(self.shares[:r, short].any(axis=1)).tolist():
+                if earlier not in needed and earlier not in self._exact_rhos:
+                    needed.add(earlier)
+                    pending.append(earlier)
+        return sorted(needed)
+
+    def exact_total(self, voters: np.ndarray, at: int | None = None) -> Fraction:
+        """The exact money the given voters have left before round `at` (default: now)."""
+        at = len(self.rhos) if at is None else at
+        voters = voters[self.emptied_round[voters] >= at]
+        if not len(voters) or not at:
+            return self.voter_budget * len(voters)
+        if at == len(self.rhos) and 2 * len(voters) <= at:  # few: follow each one's payments
+            return sum((self._exact_budget(int(i)) for i in voters), Fraction(0))
+        paid = self.shares[:at, voters].sum(axis=1, dtype=np.int64)
+        return self.voter_budget * len(voters) - self._paid(paid, 0)
+
+    def _paid(self, units: np.ndarray, first_round: int) -> Fraction:
+        """Exact money paid for `units` of utility in each round from `first_round` on."""
+        total = Fraction(0)
+        for r in np.flatnonzero(units):
+            round_ = first_round + int(r)
+            total += self.exact_rho(round_) * (int(units[r]) * self.share_units[round_])
         return total
 
-    def exact_budgets(self, voters: np.ndarray) -> list[Fraction]:
-        """The exact budget of each given voter (for the few that floats cannot classify)."""
+    def _exact_budget(self, voter: int) -> Fraction:
+        """One voter's exact budget now, updated from the rounds since it was last asked."""
         rounds = len(self.rhos)
-        if not rounds or not len(voters):
-            return [Fraction(0) if e else self.voter_budget for e in self.emptied[voters]]
-        paid = self.shares[:rounds, voters].T
-        histories, inverse = np.unique(paid, axis=0, return_inverse=True)
-        values = [
-            self.voter_budget
-            - sum(
-                (
-                    rho * (int(u) * unit)
-                    for rho, u, unit in zip(self.rhos, row, self.share_units, strict=True)
-                    if u
-                ),
-                Fraction(0),
-            )
-            for row in histories
-        ]
+        done, value = self._exact_cache.get(voter, (0, self.voter_budget))
+        if done < rounds:
+            value -= self._paid(self.shares[done:rounds, voter], done)
+            self._exact_cache[voter] = (rounds, value)
+        return value
+
+    def exact_budgets(self, voters: np.ndarray) -> list[Fraction]:
+        """The exact budget of each given voter now (for the few floats cannot classify)."""
+        rounds = len(self.rhos)
+        if len(voters) <= rounds or not rounds:
+            return [Fraction(0) if self.emptied[i] else self._exact_budget(int(i)) for i in voters]
+        histories, inverse = np.unique(self.shares[:rounds, voters].T, axis=0, return_inverse=True)
+        values = [self.voter_budget - self._paid(row, 0) for row in histories]
         return [
             Fraction(0) if emptied else values[k]
             for k, emptied in zip(inverse.ravel(), self.emptied[voters], strict=True)
@@ -268,15 +320,17 @@ class EqualSharesRun:
         error = 1e-9 * (rho + cost / max(slope, 1.0))
         return rho, error, slope
 
-    def exact_price(self, p: int, rho_guess: float) -> Price:
-        """The exact rho of an affordable project: floats sort its supporters into those who
-        surely pay a full share, those who surely cannot, and a few undecided that are then
-        settled with exact budgets."""
+    def price(self, p: int, rho_guess: float, exact: bool) -> Price:
+        """The price of an affordable project. Floats sort its supporters into those who
+        surely pay a full share and those who surely cannot; if some are undecided, or if an
+        exact rho is asked for (to compare near ties), exact budgets settle it."""
         supporters, utilities = self.data.supporters[p], self.data.utilities[p]
         budgets = self.budgets[supporters]
         gap = budgets - rho_guess * utilities
         sure_short, full = gap < -self.tolerance, gap > self.tolerance
         undecided = np.flatnonzero(~(sure_short | full))
+        if not exact and not len(undecided):
+            return Price(rho=rho_guess, full=full, emptied=sure_short)
         settled = self._settle(p, sure_short, full, undecided)
         if settled is None:
             return self._exact_price_slowly(p)
@@ -291,7 +345,7 @@ class EqualSharesRun:
         short[undecided[short_undecided]] = True
         emptied = short.copy()
         emptied[undecided[emptied_undecided]] = True
-        return Price(rho=rho, full=~short, emptied=emptied)
+        return Price(rho=float(rho), full=~short, emptied=emptied, exact=rho)
 
     def _settle(
         self, p: int, short: np.ndarray, full: np.ndarray, undecided: np.ndarray
@@ -326,7 +380,7 @@ class EqualSharesRun:
         if settled is None:
             raise ArithmeticError(f"project {p} was priced although its supporters cannot pay")
         rho, short, emptied = settled
-        return Price(rho=rho, full=~short, emptied=short | emptied)
+        return Price(rho=float(rho), full=~short, emptied=short | emptied, exact=rho)
 
     # --- rounds --------------------------------------------------------------------------
 
@@ -360,10 +414,11 @@ class EqualSharesRun:
         return True
 
     def _cheapest(self) -> list[tuple[int, Price]]:
-        """The projects with the lowest exact rho this round (several when tied)."""
+        """The projects with the lowest rho this round (several when exactly tied)."""
         best_high = np.inf
         estimates: list[tuple[int, float, float]] = []
-        for p in sorted(self.remaining, key=lambda q: self.floor[q]):
+        remaining = np.fromiter(self.remaining, dtype=np.int64, count=len(self.remaining))
+        for p in remaining[np.argsort(self.floor[remaining], kind="stable")].tolist():
             if self.floor[p] > best_high:
                 break  # rho only grows during a run, so the floor bounds it from below
             estimate = self.estimate(p)
@@ -375,19 +430,27 @@ class EqualSharesRun:
             estimates.append((p, rho, error))
             best_high = min(best_high, rho + error)
         near = [(p, rho) for p, rho, error in estimates if rho - error <= best_high]
-        priced = [(p, self.exact_price(p, rho)) for p, rho in near]
+        if len(near) == 1:  # floats alone tell the winner
+            p, rho = near[0]
+            return [(p, self.price(p, rho, exact=False))]
+        priced = [(p, self.price(p, rho, exact=True)) for p, rho in near]
         if not priced:
             return []
-        lowest = min(price.rho for _, price in priced)
-        return [(p, price) for p, price in priced if price.rho == lowest]
+        lowest = min(price.exact for _, price in priced)
+        return [(p, price) for p, price in priced if price.exact == lowest]
 
     def _pay(self, winner: int, price: Price) -> None:
         supporters, utilities = self.data.supporters[winner], self.data.utilities[winner]
         before = self.budgets[supporters]
-        after = np.where(price.full, np.maximum(before - float(price.rho) * utilities, 0.0), 0.0)
+        short = ~price.full
+        self.round_short.append(supporters[short & ~self.emptied[supporters]])
+        self.round_full_utility.append(int(utilities[price.full].sum()))
+        after = np.where(price.full, np.maximum(before - price.rho * utilities, 0.0), 0.0)
         after[price.emptied] = 0.0
         self.budgets[supporters] = after
-        self.emptied[supporters[price.emptied]] = True
+        newly_emptied = supporters[price.emptied & ~self.emptied[supporters]]
+        self.emptied[newly_emptied] = True
+        self.emptied_round[newly_emptied] = len(self.rhos)
         row = self.shares[len(self.rhos)]
         if self.unit_shares:
             row[supporters[price.full]] = True

@@ -48,7 +48,7 @@ def greedy(
         for p in range(profile.project_count)
     ]
     groups = [list(group) for _, group in groupby(order, key=lambda p: int(scores[p]))]
-    pass_ = _GreedyPass(profile, [display_score(profile, int(s)) for s in scores], skip)
+    pass_ = FundingPass(profile, [display_score(profile, int(s)) for s in scores], skip)
     for group in groups:
         competing = [p for p in group if eligible[p]]
         if len(competing) > 1:
@@ -63,7 +63,7 @@ def greedy(
 
 
 @dataclass
-class _GreedyPass:
+class FundingPass:
     """Walks projects in order, funding each that fits; shared by greedy and completions."""
 
     profile: Profile
@@ -90,6 +90,7 @@ class _GreedyPass:
         self.budget_left = self.profile.budget - spent
 
     def tie(self, projects: Sequence[int], broken_by: str) -> None:
+        """Record that these projects tied, in the order chosen."""
         ids = tuple(self.profile.project_ids[p] for p in projects)
         self.ties.append(Tie(round=len(self.winners) + 1, projects=ids, broken_by=broken_by))
 
@@ -125,6 +126,7 @@ class _GreedyPass:
                 self.stopped_at = project_id
 
     def reject(self, p: int, status: Status, reason: str) -> None:
+        """Record why project p is not funded (after what an earlier stage said of it)."""
         project_id = self.profile.project_ids[p]
         previous = self.results.get(project_id)
         if previous is not None and previous.explanation:
@@ -140,6 +142,7 @@ class _GreedyPass:
         )
 
     def outcome(self, rule: str, voter_budget: Fraction | None = None) -> Outcome:
+        """The outcome so far, projects in the profile's order."""
         ordered = {
             pid: self.results[pid] for pid in self.profile.project_ids if pid in self.results
         }

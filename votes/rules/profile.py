@@ -143,15 +143,27 @@ def _scaled_points(
     """Points as integers times a common scale (1 point per entry when there are none)."""
     if points is None:
         return np.ones(sum(len(ballot) for ballot in ballots), dtype=np.int64), 1
-    flat: list[Fraction] = []
+    flat: list[Amount] = []
     for ballot, ballot_points in zip(ballots, points, strict=True):
         if len(ballot) != len(ballot_points):
             raise ValueError("each ballot needs exactly one points value per project")
-        flat.extend(exact(value) for value in ballot_points)
-    if any(value < 0 for value in flat):
+        flat.extend(ballot_points)
+    try:  # the usual case, whole points, without building a Fraction per value
+        whole = [int(value) for value in flat]
+        if all(w == value for w, value in zip(whole, flat, strict=True)):
+            return _non_negative(np.array(whole, dtype=np.int64)), 1
+    except (TypeError, ValueError):
+        pass
+    exact_points = [exact(value) for value in flat]
+    scale = math.lcm(1, *{value.denominator for value in exact_points})
+    scaled = np.array([int(value * scale) for value in exact_points], dtype=np.int64)
+    return _non_negative(scaled), scale
+
+
+def _non_negative(points: np.ndarray) -> np.ndarray:
+    if (points < 0).any():
         raise ValueError("points must not be negative")
-    scale = math.lcm(1, *{value.denominator for value in flat})
-    return np.array([int(value * scale) for value in flat], dtype=np.int64), scale
+    return points
 
 
 def profile_from_election(election: Election) -> Profile:
