@@ -10,7 +10,13 @@ from participation.organiser_api import (
     RoleViewSet,
 )
 from proposals.api import CommentViewSet, ModerationViewSet, ProposalViewSet
-from votes.api import CensusViewSet, ReceiptCheckViewSet, ResultViewSet, VotingViewSet
+from votes.api import (
+    CensusViewSet,
+    PabulibImportViewSet,
+    ReceiptCheckViewSet,
+    ResultViewSet,
+    VotingViewSet,
+)
 
 router = DefaultRouter()
 router.register("processes", ProcessViewSet, basename="process")
@@ -22,6 +28,7 @@ router.register("manage/processes", ManagedProcessViewSet, basename="managed-pro
 router.register("manage/phases", ManagedPhaseViewSet, basename="managed-phase")
 router.register("manage/axes", ManagedAxisViewSet, basename="managed-axis")
 router.register("manage/roles", RoleViewSet, basename="role")
+router.register("voting/import", PabulibImportViewSet, basename="voting-import")
 router.register("voting", VotingViewSet, basename="voting")
 router.register("ballots/check", ReceiptCheckViewSet, basename="ballot-check")
 router.register("results", ResultViewSet, basename="result")

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +19,7 @@ from participation import selectors as participation_selectors
 from participation.errors import DomainError
 from participation.models import Axis, Process
 from votes import permissions, results, selectors, services
+from votes.forms import PabulibImportForm
 from votes.models import Result
 
 RULE_EXPLANATIONS = {
@@ -37,6 +39,10 @@ RULE_EXPLANATIONS = {
         "A consultation without a budget: the proposals are ranked by the votes they received."
     ),
 }
+RULE_NAMES = {
+    Axis.ResultRule.GREEDY: gettext_lazy("Most votes first"),
+    Axis.ResultRule.EQUAL_SHARES: gettext_lazy("Method of Equal Shares"),
+}
 SCORE_EXPLANATIONS = {
     Axis.BallotType.APPROVAL: gettext_lazy("Votes: how many voters chose the proposal."),
     Axis.BallotType.BUDGET: gettext_lazy("Votes: how many voters chose the proposal."),
@@ -51,7 +57,69 @@ REASONS = {
     "over_budget": gettext_lazy("Did not fit in the remaining budget"),
     "no_votes": gettext_lazy("No vote"),
     "below_threshold": gettext_lazy("Below the minimum of votes"),
+    "not_affordable": gettext_lazy("Its supporters could not pay for it"),
 }
+
+
+def _euros(amount: str | None) -> str:
+    return floatformat(amount or 0, "0g" if "." not in (amount or "") else "2g")
+
+
+def _explain_funded(row: dict) -> str:
+    figures = {
+        "round": row.get("round"),
+        "left": _euros(row.get("budget_left")),
+        "share": _euros(row.get("share")),
+        "paying": (row.get("supporters") or 0) - (row.get("paid_all_left") or 0),
+        "short": row.get("paid_all_left") or 0,
+    }
+    if row.get("status") == "selected_in_completion":
+        return (
+            _(
+                "Added in round %(round)s to complete the selection: it still fitted in the "
+                "%(left)s € left."
+            )
+            % figures
+        )
+    if row.get("share") is None:
+        return _("Funded in round %(round)s: it fitted in the %(left)s € still available.") % (
+            figures
+        )
+    text = (
+        _(
+            "Funded in round %(round)s: %(paying)s supporters paid %(share)s € each from their "
+            "equal share of the budget."
+        )
+        % figures
+    )
+    if figures["short"]:
+        text += " " + _("%(short)s more supporters paid all they had left.") % figures
+    return text
+
+
+def explanation(row: dict) -> str:
+    """Why a project was funded or not, in plain (translatable) words, from the figures stored
+    with the result; empty for results computed before these figures were stored."""
+    reason = row.get("reason")
+    if "status" not in row:
+        return ""
+    cost = _euros(row.get("cost"))
+    if row.get("selected"):
+        return _explain_funded(row)
+    if reason == "no_votes":
+        return _("Not funded: nobody voted for it.")
+    if reason == "below_threshold":
+        return _("Not funded: it received fewer votes than the minimum required.")
+    if reason == "not_affordable":
+        return _(
+            "Not funded: its supporters had only %(money)s € left of their shares, and it costs "
+            "%(cost)s €."
+        ) % {"money": _euros(row.get("supporters_money")), "cost": cost}
+    if reason == "over_budget" and row.get("budget_left") is not None:
+        return _(
+            "Not funded: it costs %(cost)s € but only %(left)s € remained when its turn came."
+        ) % {"cost": cost, "left": _euros(row.get("budget_left"))}
+    return ""
 
 
 def _process(request: HttpRequest, slug: str) -> Process:
@@ -80,7 +148,11 @@ def result_view(axis: Axis, result: Result) -> dict:
         "eligible": eligible,
         "turnout": round(result.voter_count * 100 / eligible) if eligible else None,
         "projects": [
-            {**row, "reason_text": REASONS.get(row.get("reason"), row.get("reason", ""))}
+            {
+                **row,
+                "reason_text": REASONS.get(row.get("reason"), row.get("reason", "")),
+                "explanation_text": explanation(row),
+            }
             for row in outcome.get("projects", [])
         ],
         "winners": [row for row in outcome.get("projects", []) if row.get("selected")],
@@ -218,3 +290,68 @@ def voting_manage(request: HttpRequest, slug: str) -> HttpResponse:
         "census_size": selectors.census_size(process=process),
     }
     return render(request, "frontend/votes/manage.html", context)
+
+
+@login_required
+def rules_compare(request: HttpRequest, slug: str, axis_id: int) -> HttpResponse:
+    """Greedy and Equal Shares side by side on a closed axis, before publishing (organisers)."""
+    process = _process(request, slug)
+    if not permissions.can_manage_voting(request.user, process):
+        raise PermissionDenied
+    axis = Axis.objects.filter(process=process, pk=axis_id).select_related("voting_state").first()
+    if axis is None:
+        raise Http404(_("No such axis."))
+    axis.process = process
+    try:
+        comparison = services.rules_compare(actor=request.user, axis=axis)
+    except DomainError as error:
+        return render(
+            request,
+            "frontend/votes/compare.html",
+            {"process": process, "axis": axis, "error": error.message},
+            status=error.status_code,
+        )
+    rules = [
+        {
+            **rule,
+            "name": RULE_NAMES[rule["rule"]],
+            "spent": Decimal(rule["spent"]),
+            "share_percent": round(rule["share_of_voters_with_a_winner"] * 100),
+        }
+        for rule in comparison["rules"]
+    ]
+    context = {"process": process, "axis": axis, "comparison": comparison, "rules": rules}
+    return render(request, "frontend/votes/compare.html", context)
+
+
+@login_required
+def pabulib_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Organisers import a Pabulib ``.pb`` election as a new axis, its vote closed."""
+    process = _process(request, slug)
+    if not permissions.can_manage_voting(request.user, process):
+        raise PermissionDenied
+    form = PabulibImportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            axis = services.axis_import_pabulib(
+                actor=request.user,
+                process=process,
+                file=form.cleaned_data["file"],
+                slug=form.cleaned_data["slug"],
+                title=form.cleaned_data["title"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+            status = error.status_code
+        else:
+            messages.success(
+                request,
+                _("“%(axis)s” is imported and its vote closed: you can compute its results.")
+                % {"axis": axis.title},
+            )
+            return redirect("frontend:voting_manage", slug=process.slug)
+    elif request.method == "POST":
+        status = 400
+    context = {"process": process, "form": form}
+    return render(request, "frontend/votes/pabulib_import.html", context, status=status)

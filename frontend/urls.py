@@ -31,6 +31,12 @@ urlpatterns += [
     path(f"{_AXIS}results/pabulib/", results_views.axis_results_pabulib, name="axis_pabulib"),
     path("ballots/check/", vote_views.receipt_check, name="receipt_check"),
     path("voting/<slug:slug>/", results_views.voting_manage, name="voting_manage"),
+    path(
+        "voting/<slug:slug>/compare/<int:axis_id>/",
+        results_views.rules_compare,
+        name="rules_compare",
+    ),
+    path("voting/<slug:slug>/import/", results_views.pabulib_import, name="pabulib_import"),
     path("voting/<slug:slug>/eligibility/", vote_views.eligibility, name="vote_eligibility"),
     path("voting/<slug:slug>/census/", vote_views.census_upload, name="census_upload"),
     path("results/<slug:slug>/", results_views.process_results, name="process_results"),

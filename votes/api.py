@@ -192,6 +192,56 @@ class VotingViewSet(viewsets.ViewSet):
         services.results_compute_request(actor=request.user, axis=_axis(request, pk))
         return Response(status=status.HTTP_202_ACCEPTED)
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["get"])
+    def compare(self, request: Request, pk: str) -> Response:
+        """Greedy and Equal Shares side by side on this closed axis (organisers): money spent,
+        winners, share of voters with a funded project, averages, and the projects that
+        differ."""
+        return Response(services.rules_compare(actor=request.user, axis=_axis(request, pk)))
+
+
+class PabulibImportSerializer(serializers.Serializer):
+    process = serializers.SlugField()
+    slug = serializers.SlugField(max_length=80)
+    title = serializers.CharField(max_length=200)
+    file = serializers.FileField()
+
+
+class ImportedAxisSerializer(serializers.Serializer):
+    axis = serializers.IntegerField(source="pk")
+    slug = serializers.SlugField()
+    proposals = serializers.IntegerField()
+    ballots = serializers.IntegerField()
+
+
+class PabulibImportViewSet(viewsets.ViewSet):
+    """Import a Pabulib .pb election as a new axis of a process, its vote closed
+    (organisers; multipart upload). A malformed file gives 400 with the line and the reason."""
+
+    @extend_schema(
+        request={"multipart/form-data": PabulibImportSerializer},
+        responses={201: ImportedAxisSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        serializer = PabulibImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        axis = services.axis_import_pabulib(
+            actor=request.user,
+            process=_process(request, data["process"]),
+            file=data["file"],
+            slug=data["slug"],
+            title=data["title"],
+        )
+        body = {
+            "pk": axis.pk,
+            "slug": axis.slug,
+            "proposals": axis.proposals.count(),
+            "ballots": axis.ballots.count(),
+        }
+        return Response(ImportedAxisSerializer(body).data, status=status.HTTP_201_CREATED)
+
 
 class ReceiptCheckViewSet(viewsets.ViewSet):
     """Check with a receipt code that a ballot is in the count (no account needed)."""

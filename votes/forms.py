@@ -165,3 +165,18 @@ class AssistedBallotForm(forms.Form):
                     _("Two proposals have the same rank: give each its own.")
                 )
         return cleaned
+
+
+class PabulibImportForm(forms.Form):
+    """A Pabulib .pb election to import as a new axis of the process."""
+
+    title = forms.CharField(label=_("Title of the new axis"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Short name in addresses"),
+        max_length=80,
+        help_text=_("Letters, digits and hyphens, unique in the process."),
+    )
+    file = forms.FileField(
+        label=_("Pabulib file (.pb)"),
+        help_text=_("A .pb file from pabulib.org or exported by this platform, at most 50 MB."),
+    )

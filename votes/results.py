@@ -6,9 +6,11 @@ Result); ``outcome_compute`` runs the axis' rule and returns a JSON-ready outcom
 
 The ``greedy`` rule runs the pure rules library (``votes/rules/``) through a thin adapter
 (``_run_greedy``): ties go to the cheaper proposal, and a proposal needs at least one vote (and
-the axis' ``min_score``) to be funded. The ``ranking`` rule (a consultation without a budget) is
-a plain sort computed here. ``equal_shares`` refuses with a clear message until the library
-exposes it.
+the axis' ``min_score``) to be funded. ``equal_shares`` runs the library's Method of Equal
+Shares with the axis' completion (``_run_equal_shares``): the same rows, plus the rounds (the
+price each supporter paid) and the ties broken. The ``ranking`` rule (a consultation without a
+budget) is a plain sort computed here. Each row keeps the figures that explain it (round,
+share, money left) so that pages can say why in translatable sentences.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
@@ -27,12 +30,12 @@ from votes.ballots import BallotProposal
 from votes.models import Ballot
 from votes.selectors import ballot_proposals
 
-ENGINE_VERSION = "rules-greedy-1"
-EQUAL_SHARES_AVAILABLE = False
+ENGINE_VERSION = "rules-2"
+EQUAL_SHARES_AVAILABLE = True
 
 
 class RuleUnavailable(DomainError):
-    """The axis' result rule cannot be computed by this installation."""
+    """The axis' result rule cannot be computed by this installation (an unknown rule)."""
 
     status_code = 409
     code = "rule_unavailable"
@@ -150,12 +153,17 @@ _STATUS_REASONS = {
 }
 
 
-def _engine_profile(election: ElectionInput):
-    """The election as the rules library's Profile (project ids as strings)."""
+def _engine_profile(election: ElectionInput, excluded: frozenset[int] = frozenset()):
+    """The election as the rules library's Profile (project ids as strings), without the
+    `excluded` projects (those below the axis' threshold, for Equal Shares)."""
     from votes.rules.profile import make_profile
 
-    known = {str(project.id) for project in election.projects}
-    projects = [(str(project.id), project.cost) for project in election.projects]
+    known = {str(project.id) for project in election.projects if project.id not in excluded}
+    projects = [
+        (str(project.id), project.cost)
+        for project in election.projects
+        if project.id not in excluded
+    ]
     if election.ballot_type == Axis.BallotType.POINTS:
         ballots = [[key for key in choices if key in known] for choices in election.ballots]
         points = [
@@ -174,50 +182,152 @@ def _engine_profile(election: ElectionInput):
     )
 
 
-def _run_greedy(election: ElectionInput) -> tuple[list[int], list[dict]]:
+def _decimal(amount: Fraction | None) -> str | None:
+    """An exact amount as a decimal string (rounded to the cent when it does not end)."""
+    if amount is None:
+        return None
+    value = Decimal(amount.numerator) / Decimal(amount.denominator)
+    return str(value if amount == Fraction(value) else value.quantize(Decimal("0.01")))
+
+
+def _votes(score: Fraction | int) -> int | float:
+    score = Fraction(score)
+    return int(score) if score.denominator == 1 else float(score)
+
+
+def _row(election: ElectionInput, project, votes: Fraction | int) -> dict:
+    """One project's row from the library's ProjectResult, with the figures that explain it."""
+    titles = {candidate.id: candidate.title for candidate in election.projects}
+    return {
+        "id": int(project.project_id),
+        "title": titles[int(project.project_id)],
+        "cost": _decimal(project.cost),
+        "votes": _votes(votes),
+        "selected": project.status.startswith("selected"),
+        "reason": "no_votes" if votes == 0 else _STATUS_REASONS.get(project.status, project.status),
+        "status": project.status,
+        "round": project.round,
+        "budget_left": _decimal(project.budget_left),
+        "share": _decimal(project.share),
+        "supporters": int(project.score) if project.status != "below_threshold" else None,
+        "paid_all_left": project.paid_all_left,
+        "supporters_money": _decimal(project.supporters_money),
+        "explanation": project.explanation,
+    }
+
+
+def _details(outcome) -> dict:
+    """The rounds and ties of a library Outcome, JSON-ready."""
+    return {
+        "rounds": [
+            {
+                "round": step.number,
+                "project": int(step.project_id),
+                "cost": _decimal(step.cost),
+                "budget_left": _decimal(step.budget_left),
+                "stage": step.stage,
+                "price": _decimal(step.price),
+            }
+            for step in outcome.rounds
+        ],
+        "ties": [
+            {
+                "round": tie.round,
+                "projects": [int(project_id) for project_id in tie.projects],
+                "broken_by": tie.broken_by,
+            }
+            for tie in outcome.ties
+        ],
+        "voter_budget": _decimal(outcome.voter_budget),
+    }
+
+
+def _run_greedy(election: ElectionInput) -> tuple[list[int], list[dict], dict]:
     """Greedy by votes, computed by the rules library; returns winners and one row per project."""
+    outcome = greedy_outcome(election)
+    rows = [_row(election, project, project.score) for project in outcome.projects.values()]
+    rows.sort(key=lambda row: (-row["votes"], Decimal(row["cost"]), row["id"]))
+    return [int(project_id) for project_id in outcome.winners], rows, _details(outcome)
+
+
+def greedy_outcome(election: ElectionInput):
+    """The library's greedy Outcome for the election (Borda points, ties to the cheaper)."""
     from votes.rules.greedy import greedy
 
-    outcome = greedy(
+    return greedy(
         _engine_profile(election),
         rank_points="borda",
         threshold=max(election.min_score, 1),
         tie_breaking="cost_then_votes",
     )
-    titles = {project.id: project.title for project in election.projects}
-    rows = []
-    for project_id, project in outcome.projects.items():
-        votes = project.score
-        rows.append(
-            {
-                "id": int(project_id),
-                "title": titles[int(project_id)],
-                "cost": str(Decimal(project.cost.numerator) / Decimal(project.cost.denominator)),
-                "votes": int(votes) if votes.denominator == 1 else float(votes),
-                "selected": project.status.startswith("selected"),
-                "reason": "no_votes"
-                if votes == 0
-                else _STATUS_REASONS.get(project.status, project.status),
-                "explanation": project.explanation,
-            }
+
+
+def equal_shares_outcome(election: ElectionInput, completion: str | None = None):
+    """The library's Equal Shares Outcome for the election and the projects left out for being
+    below the axis' threshold. The completion raises voters' budgets only, without a greedy
+    fill afterwards: what Pabulib's files call "equalshares/add1"."""
+    from votes.rules.equal_shares import equal_shares
+
+    scores = project_scores(election)
+    excluded = frozenset(pid for pid, score in scores.items() if score < election.min_score)
+    outcome = equal_shares(
+        _engine_profile(election, excluded),
+        completion=completion or election.options.get("completion", Axis.Completion.ADD1),
+        greedy_fill=False,  # as Pabulib's "equalshares/add1" (Assen 2024 confirms it)
+        rank_points="borda",
+        tie_breaking="cost_then_votes",
+    )
+    return outcome, excluded
+
+
+def _run_equal_shares(election: ElectionInput) -> tuple[list[int], list[dict], dict]:
+    """The Method of Equal Shares with the axis' completion: winners in the order bought, then
+    the other projects by votes."""
+    outcome, excluded = equal_shares_outcome(election)
+    scores = project_scores(election)
+    rows = [
+        _row(election, project, scores[int(project.project_id)])
+        for project in outcome.projects.values()
+    ]
+    for project in election.projects:
+        if project.id in excluded:
+            rows.append(
+                {
+                    "id": project.id,
+                    "title": project.title,
+                    "cost": str(project.cost),
+                    "votes": scores[project.id],
+                    "selected": False,
+                    "reason": "no_votes" if scores[project.id] == 0 else "below_threshold",
+                    "status": "below_threshold",
+                    "explanation": f"below the threshold of {election.min_score}",
+                }
+            )
+    rows.sort(
+        key=lambda row: (
+            row.get("round") or len(rows) + 1,
+            -row["votes"],
+            Decimal(row["cost"]),
+            row["id"],
         )
-    rows.sort(key=lambda row: (-row["votes"], Decimal(row["cost"]), row["id"]))
-    return [int(project_id) for project_id in outcome.winners], rows
+    )
+    return [int(project_id) for project_id in outcome.winners], rows, _details(outcome)
 
 
 def outcome_compute(election: ElectionInput) -> dict:
     """Run the election's rule; the outcome lists every project in the order it was considered."""
+    details: dict = {}
     if election.rule == Axis.ResultRule.GREEDY:
-        winners, rows = _run_greedy(election)
+        winners, rows, details = _run_greedy(election)
+    elif election.rule == Axis.ResultRule.EQUAL_SHARES:
+        winners, rows, details = _run_equal_shares(election)
     elif election.rule == Axis.ResultRule.RANKING:
         rows = _greedy(election, project_scores(election), budgeted=False)
         winners = [row["id"] for row in rows if row["selected"]]
     else:
         raise RuleUnavailable(
-            _(
-                "The Method of Equal Shares is not available in this installation yet: choose "
-                "another result rule for this axis, or try again after the next update."
-            )
+            _("The result rule “%(rule)s” is not available in this installation.")
+            % {"rule": election.rule}
         )
     costs = {project.id: project.cost for project in election.projects}
     used = sum((costs[winner] for winner in winners), Decimal(0))
@@ -230,6 +340,54 @@ def outcome_compute(election: ElectionInput) -> dict:
         "winners": winners,
         "projects": rows,
         "ballots": len(election.ballots),
+        **details,
+    }
+
+
+def rules_comparison(election: ElectionInput, *, completion: str) -> dict:
+    """Greedy and Equal Shares (with `completion`) on the same ballots, side by side: money
+    spent, winners, share of voters with at least one funded project, average winners and
+    money per voter, and the projects only one of the rules funds."""
+    from votes.rules.outcome import compare_outcomes
+
+    first = greedy_outcome(election)
+    second, _excluded = equal_shares_outcome(election, completion)
+    comparison = compare_outcomes(_engine_profile(election), first, second)
+    projects = {str(project.id): project for project in election.projects}
+
+    def listed(project_ids) -> list[dict]:
+        return [
+            {
+                "id": int(project_id),
+                "title": projects[project_id].title,
+                "cost": str(projects[project_id].cost),
+            }
+            for project_id in project_ids
+        ]
+
+    rules = []
+    for index, (rule, outcome) in enumerate(
+        ((Axis.ResultRule.GREEDY, first), (Axis.ResultRule.EQUAL_SHARES, second))
+    ):
+        rules.append(
+            {
+                "rule": rule,
+                "spent": _decimal(comparison.spent[index]),
+                "winner_count": comparison.winner_count[index],
+                "share_of_voters_with_a_winner": comparison.share_of_voters_with_a_winner[index],
+                "average_winners_per_voter": comparison.average_winners_per_voter[index],
+                "average_money_per_voter": comparison.average_money_per_voter[index],
+                "winners": listed(outcome.winners),
+            }
+        )
+    return {
+        "axis": election.axis_id,
+        "budget": str(election.budget),
+        "ballots": len(election.ballots),
+        "completion": completion,
+        "rules": rules,
+        "only_greedy": listed(comparison.only_in_first),
+        "only_equal_shares": listed(comparison.only_in_second),
     }
 
 

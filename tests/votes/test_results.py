@@ -84,16 +84,6 @@ def test_computing_twice_gives_the_same_stored_result(voting_axis):
     assert Result.objects.filter(axis=axis).count() == 1
 
 
-def test_equal_shares_is_refused_clearly_until_the_engine_supports_it(voting_axis):
-    axis = voting_axis(result_rule=Axis.ResultRule.EQUAL_SHARES)
-    vote(axis, [pk(axis, 0)])
-    if results.EQUAL_SHARES_AVAILABLE:
-        assert services.result_compute(axis_id=closed(axis).pk).outcome["winners"]
-    else:
-        with pytest.raises(results.RuleUnavailable, match="Equal Shares"):
-            services.result_compute(axis_id=closed(axis).pk)
-
-
 def _break_the_count(axis):
     # A ballot without its voter record: what the invariant exists to catch.
     Ballot.objects.create(
@@ -208,3 +198,82 @@ def test_published_election_downloads_as_pabulib_with_the_stored_checksum(
     assert {vote.points for vote in election.votes} == {(Decimal(5), Decimal(2)), (Decimal(4),)}
     selected = {p.project_id for p in election.projects if p.columns["selected"] == "1"}
     assert selected == {str(winner) for winner in result.outcome["winners"]}
+
+
+def _mes_axis(voting_axis, completion):
+    # Budget 100 000, 5 voters: three want A (80 000), two want B and C (40 000 each).
+    axis = voting_axis(
+        Axis.BallotType.APPROVAL,
+        costs=(80_000, 40_000, 40_000),
+        max_choices=3,
+        result_rule=Axis.ResultRule.EQUAL_SHARES,
+        completion=completion,
+        budget=Decimal("100000"),
+    )
+    a, b, c = (pk(axis, i) for i in range(3))
+    vote(axis, [a], [a], [a], [b, c], [b, c])
+    return closed(axis), (a, b, c)
+
+
+def test_equal_shares_funds_the_minority_where_greedy_does_not(voting_axis):
+    axis, (a, b, c) = _mes_axis(voting_axis, Axis.Completion.NONE)
+    outcome = services.result_compute(axis_id=axis.pk).outcome
+    # Each voter has 20 000: A's three supporters hold 60 000 < 80 000; B's two pay 20 000 each.
+    assert outcome["rule"] == "equal_shares"
+    assert outcome["winners"] == [b]
+    rows = {row["id"]: row for row in outcome["projects"]}
+    assert rows[b]["selected"] and rows[b]["round"] == 1 and rows[b]["share"] == "20000"
+    assert rows[a]["reason"] == rows[c]["reason"] == "not_affordable"
+    assert rows[a]["supporters_money"] == "60000" and rows[c]["supporters_money"] == "0"
+    assert outcome["rounds"] == [
+        {
+            "round": 1,
+            "project": b,
+            "cost": "40000",
+            "budget_left": "60000",
+            "stage": "equal_shares",
+            "price": "0.5",
+        }
+    ]
+    assert [tie["projects"] for tie in outcome["ties"]] == [[b, c]]  # B before C: same price
+    assert all(row["explanation"] for row in outcome["projects"])
+    assert outcome["voter_budget"] == "20000"
+
+    greedy = results.election_input(axis=axis)
+    greedy = results.outcome_compute(
+        results.ElectionInput(**{**greedy.__dict__, "rule": Axis.ResultRule.GREEDY})
+    )
+    assert greedy["winners"] == [a]
+
+
+def test_equal_shares_with_completion_is_stored_once(voting_axis):
+    axis, (a, b, c) = _mes_axis(voting_axis, Axis.Completion.ADD1)
+    first = services.result_compute(axis_id=axis.pk)
+    second = services.result_compute(axis_id=axis.pk)
+    assert first.pk == second.pk and Result.objects.filter(axis=axis).count() == 1
+    assert first.options == {"min_score": 0, "completion": "add1"}
+    assert b in first.outcome["winners"]
+    assert Decimal(first.outcome["budget_used"]) <= Decimal("100000")
+    assert all(row["explanation"] for row in first.outcome["projects"])
+
+
+def test_equal_shares_leaves_out_projects_below_the_threshold(voting_axis):
+    axis = voting_axis(
+        result_rule=Axis.ResultRule.EQUAL_SHARES, completion=Axis.Completion.NONE, min_score=2
+    )
+    a, b, c = (pk(axis, i) for i in range(3))
+    vote(axis, [a], [a], [b])
+    outcome = services.result_compute(axis_id=closed(axis).pk).outcome
+    reasons = {row["id"]: row["reason"] for row in outcome["projects"]}
+    assert reasons == {a: "selected", b: "below_threshold", c: "no_votes"}
+
+
+def test_results_page_explains_each_project_in_plain_words(voting_axis, organiser, client):
+    axis, _ids = _mes_axis(voting_axis, Axis.Completion.NONE)
+    result = services.result_compute(axis_id=axis.pk)
+    services.result_publish(actor=organiser(axis.process), result=result)
+    url = f"/processes/{axis.process.slug}/{axis.slug}/results/"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<th scope="col">Why</th>' in page
+    assert "Funded in round 1: 2 supporters paid 20,000 € each" in page
+    assert "its supporters had only 60,000 € left of their shares, and it costs 80,000 €" in page

@@ -17,19 +17,23 @@ from votes.services.closing import (
     voting_phases_update,
     voting_reopen,
 )
+from votes.services.importing import PabulibImportError, axis_import_pabulib
 from votes.services.publishing import (
     CountMismatch,
     result_compute,
     result_publish,
     results_compute_request,
+    rules_compare,
 )
 from votes.services.residents import CensusImportReport, census_claim, census_import
 
 __all__ = [
     "AssistedPerson",
+    "axis_import_pabulib",
     "CensusImportReport",
     "CountMismatch",
     "InvalidReceipt",
+    "PabulibImportError",
     "PhaseChanges",
     "ballot_cast",
     "ballot_change",
@@ -39,6 +43,7 @@ __all__ = [
     "result_compute",
     "result_publish",
     "results_compute_request",
+    "rules_compare",
     "voting_close",
     "voting_phases_update",
     "voting_reopen",

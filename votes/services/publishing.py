@@ -98,6 +98,18 @@ def result_compute(*, axis_id: int) -> Result:
     return result
 
 
+def rules_compare(*, actor: User, axis: Axis) -> dict:
+    """Greedy and Equal Shares side by side on a closed axis, before publishing (organisers).
+
+    Nothing is written: the comparison helps choose the axis' rule."""
+    if not permissions.can_manage_voting(actor, axis.process):
+        raise NotAllowed(_("Only an organiser of this process can compare the result rules."))
+    _ensure_closed(axis)
+    _check_counts(axis)
+    election = results.election_input(axis=axis)
+    return results.rules_comparison(election, completion=axis.completion)
+
+
 def result_publish(*, actor: User, result: Result) -> Result:
     """Publish a reviewed result and notify the axis' voters (in the same transaction)."""
     axis = result.axis
