@@ -137,10 +137,10 @@ PROPOSALS = [
     ),
     (
         "lieux",
-        "Une salle de visioconférence ouverte aux démarches",
-        "Une cabine accompagnée pour les entretiens à distance (emploi, santé, administration).",
-        11000,
-        "Mairie annexe de Chantenay",
+        "Du wifi gratuit au parc de Procé",
+        "Pouvoir se connecter librement au parc, sans inscription ni publicité.",
+        9000,
+        "Parc de Procé",
     ),
     (
         "donnees",
@@ -291,11 +291,12 @@ COMMENTS = [
     "Il faudrait penser aux horaires pour les personnes qui travaillent.",
     "Attention à ne pas doublonner avec ce qui existe déjà au centre socioculturel.",
 ]
-REPLIES = [
-    "Bonne question : d'après le porteur, l'entretien est prévu sur trois ans.",
-    "Je suis d'accord, des créneaux en soirée seraient bienvenus.",
-    "Tout à fait, on peut s'appuyer sur les associations du quartier.",
-]
+# Replies to the comments of even rank in COMMENTS (0, 2, 4), each answering its comment.
+REPLIES = {
+    0: "Merci ! La personne qui porte le projet cherche justement des bénévoles.",
+    2: "Tout à fait, on peut s'appuyer sur les associations du quartier.",
+    4: "Bonne remarque : le projet prévoit de s'associer au centre socioculturel.",
+}
 
 
 def _account(email: str, name: str, *, staff: bool = False) -> User:
@@ -370,7 +371,7 @@ def _comments(proposals: list[Proposal], authors: list[User], now) -> None:
                     parent=root,
                     depth=1,
                     author=authors[(index + offset + 2) % len(authors)],
-                    body=REPLIES[offset % len(REPLIES)],
+                    body=REPLIES[offset],
                     created_at=now - timedelta(days=9, hours=-offset),
                 )
                 Comment.objects.create(
@@ -402,7 +403,7 @@ def _evaluations(proposals: list[Proposal], evaluator: User) -> None:
         feasible=False,
         reason="L'installation sur le domaine public classé n'est pas autorisée à cet endroit.",
     )
-    # A duplicate merged into the wifi proposal.
+    # A duplicate (wifi in one park) merged into the wifi-in-the-parks proposal.
     merged = proposals[9]
     merged.status = Proposal.Status.MERGED
     merged.merged_into = proposals[3]
