@@ -39,6 +39,7 @@ from votes.rules.equal_shares_run import (
     EqualSharesInput,
     EqualSharesRun,
     float_price,
+    masked_sum,
 )
 
 # Sizing the proofs (these only change the speed, never the result): up to MAX_ATTEMPTS
@@ -137,6 +138,31 @@ def _finished(run: EqualSharesRun, until_overspend: bool) -> bool:
     return all(costs[p] > left for p in run.remaining_candidates())
 
 
+class _BudgetHistory:
+    """Every voter's budget before each round of a proof, rebuilt only when asked for: from
+    the budgets after the last round, undoing each round's payments (a round only changes
+    its winner's supporters). Most proofs fail or are superseded by a longer one, and copying
+    every voter's budget at every round cost more than the proofs' arithmetic."""
+
+    def __init__(self) -> None:
+        self.changes: list[tuple[np.ndarray, np.ndarray]] = []  # (supporters, before)
+        self.final: np.ndarray | None = None
+        self.states: list[np.ndarray] | None = None
+
+    def append_round(self, supporters: np.ndarray, before: np.ndarray) -> None:
+        self.changes.append((supporters, before))
+
+    def __getitem__(self, t: int) -> np.ndarray:
+        if self.states is None:
+            assert self.final is not None, "the budgets after the last round are not known"
+            current, states = self.final.copy(), []
+            for supporters, before in reversed(self.changes):
+                current[supporters] = before
+                states.append(current.copy())
+            self.states = states[::-1]
+        return self.states[t]
+
+
 @dataclass
 class _Trajectory:
     """Budgets and prices along the winners at one voter budget (one end of an interval),
@@ -145,7 +171,7 @@ class _Trajectory:
 
     voter_budget: float
     rhos: list[float] = field(default_factory=list)
-    budgets: list[np.ndarray] = field(default_factory=list)  # before each round
+    budgets: list[np.ndarray] | _BudgetHistory = field(default_factory=_BudgetHistory)
     short: list[np.ndarray] = field(default_factory=list)  # may be short (over supporters)
     margins: list[np.ndarray] = field(default_factory=list)  # per round, over all projects
     final_money: np.ndarray | None = None
@@ -250,6 +276,8 @@ class _Proof:
         self.far = _Trajectory(voter_budget=far_budget)
         n = len(self.data)
         self.budgets = np.full(n, far_budget)
+        self.history = _BudgetHistory()  # the far end's budgets before each round
+        self.far.budgets = self.history
         self.gain = self.width * search.sizes
         self.low_slope = np.ones(n)
         self.high_slope = np.ones(n)
@@ -267,6 +295,7 @@ class _Proof:
             worst = max(worst, self._round(t, winner, rivals))
             if worst >= 1:
                 return worst, self.far
+        self.history.final = self.budgets  # no longer changes
         return max(
             worst, self._after_last_round(np.array(sorted(remaining), dtype=np.int64))
         ), self.far
@@ -296,13 +325,14 @@ class _Proof:
         rho, _ = float_price(before, utilities, cost, data.total_utility[winner], near_short)
         # Floats classify with a margin: short for sure only if clearly short at the far end
         # (then short on the whole interval); maybe short if it may be at the near end.
-        may_short_far = before < rho * utilities + self.tolerance
-        sure_short = (before < rho * utilities - self.tolerance) & near_short
+        shares = rho * utilities  # computed once: the same floats as inline
+        may_short_far = before < shares + self.tolerance
+        sure_short = (before < shares - self.tolerance) & near_short
         may_short = near_short | may_short_far
         low, high = self.low_slope[supporters], self.high_slope[supporters]
         price_low, price_high = _price_slopes(utilities, low, high, may_short, sure_short)
         self.far.rhos.append(rho)
-        self.far.budgets.append(self.budgets.copy())
+        self.history.append_round(supporters, before)
         self.far.short.append(may_short_far)
         self.far.margins.append(self.base.margins[t] - self.gain)
         worst = self._rivals(t, rivals, rho, (price_high - price_low) * self.width / 4)
@@ -310,7 +340,7 @@ class _Proof:
         # share falls; one short at both ends keeps nothing; one changing side, anything.
         self.low_slope[supporters] = np.where(may_short, 0.0, low + price_low * utilities)
         self.high_slope[supporters] = np.where(sure_short, 0.0, high + price_high * utilities)
-        self.budgets[supporters] = np.maximum(before - rho * utilities, 0.0)
+        self.budgets[supporters] = np.maximum(before - shares, 0.0)
         self.gain += max(self.base.rhos[t] - rho, 0.0) * self.data.co_support(winner)
         return worst
 
@@ -359,10 +389,11 @@ class _Proof:
 def _price_slopes(utilities, low, high, may_short, sure_short) -> tuple[float, float]:
     """Bounds on how fast a round's rho falls per unit of voter budget: the short voters'
     budgets grow and cover more of the cost, shared by those paying in full."""
-    full_utility_low = float(utilities[~may_short].sum())
-    full_utility_high = float(utilities[~sure_short].sum())
+    full_utility_low = masked_sum(utilities, ~may_short)
+    full_utility_high = masked_sum(utilities, ~sure_short)
     if full_utility_low <= 0:
         return 0.0, np.inf
+    # Slopes may be infinite: select them (a masked product would give inf * 0 = nan).
     high_speed = float(high[may_short].sum()) / full_utility_low
     low_speed = float(low[sure_short].sum()) / full_utility_high
     return low_speed, high_speed

@@ -113,6 +113,16 @@ class EqualSharesInput:
         return row
 
 
+def masked_sum(values: np.ndarray, mask: np.ndarray) -> float:
+    """sum(values[mask]) without copying a large selection: `einsum` multiplies by the mask
+    in one pass, twice as fast above a thousand entries, and unlike `@` it never calls a
+    multithreaded BLAS (whose threads slow everything down when cores are shared). The
+    values must be finite: a masked-out infinity would give inf * 0 = nan."""
+    if len(values) < 1000:
+        return float(values[mask].sum())
+    return float(np.einsum("i,i->", values, mask))
+
+
 def float_price(
     budgets: np.ndarray,
     utilities: np.ndarray,
@@ -130,17 +140,17 @@ def float_price(
     """
     rho = cost / total_utility
     if short_hint is not None and short_hint.any():
-        rest = total_utility - float(utilities[short_hint].sum())
+        rest = total_utility - masked_sum(utilities, short_hint)
         if rest > 0:
-            rho = max(rho, (cost - float(budgets[short_hint].sum())) / rest)
+            rho = max(rho, (cost - masked_sum(budgets, short_hint)) / rest)
     short = budgets < rho * utilities
     for _ in range(8):
         if not short.any():
             return rho, total_utility
-        rest = total_utility - float(utilities[short].sum())
+        rest = total_utility - masked_sum(utilities, short)
         if rest <= 0:
             break
-        rho = max(rho, (cost - float(budgets[short].sum())) / rest)
+        rho = max(rho, (cost - masked_sum(budgets, short)) / rest)
         now_short = budgets < rho * utilities
         if (now_short == short).all():
             return rho, rest
