@@ -68,21 +68,35 @@ def _refuse_unless(status: str, allowed: tuple[str, ...]) -> None:
 # --- Proposals ----------------------------------------------------------------------------------
 
 
+def _proposal_show(
+    *, moderator: User, proposal: Proposal, reason: str, allowed: str, action: str
+) -> Proposal:
+    """Make a proposal in the `allowed` status public, logging the decision."""
+    reason = cleaning.text(reason, field="reason", max_length=1000, required=False)
+    proposal = _locked_proposal_for(moderator, proposal)
+    _refuse_unless(proposal.status, (allowed,))
+    proposal.status = Proposal.Status.PUBLISHED
+    proposal.published_at = proposal.published_at or timezone.now()
+    proposal.save(update_fields=["status", "published_at", "updated_at"])
+    _decide(
+        moderator=moderator,
+        process=proposal.axis.process,
+        action=action,
+        reason=reason,
+        proposal=proposal,
+    )
+    return proposal
+
+
 def proposal_publish(*, moderator: User, proposal: Proposal, reason: str = "") -> Proposal:
     """Publish a proposal that was waiting for moderation, and tell its author."""
-    reason = cleaning.text(reason, field="reason", max_length=1000, required=False)
     with transaction.atomic():
-        proposal = _locked_proposal_for(moderator, proposal)
-        _refuse_unless(proposal.status, (Proposal.Status.PENDING,))
-        proposal.status = Proposal.Status.PUBLISHED
-        proposal.published_at = proposal.published_at or timezone.now()
-        proposal.save(update_fields=["status", "published_at", "updated_at"])
-        _decide(
+        proposal = _proposal_show(
             moderator=moderator,
-            process=proposal.axis.process,
-            action=Action.PUBLISH,
-            reason=reason,
             proposal=proposal,
+            reason=reason,
+            allowed=Proposal.Status.PENDING,
+            action=Action.PUBLISH,
         )
         notify(
             recipient=proposal.author,
@@ -145,21 +159,14 @@ def proposal_hide(*, moderator: User, proposal: Proposal, reason: str = "") -> P
 
 def proposal_restore(*, moderator: User, proposal: Proposal, reason: str = "") -> Proposal:
     """Show again a proposal that was hidden (by a moderator or by reports)."""
-    reason = cleaning.text(reason, field="reason", max_length=1000, required=False)
     with transaction.atomic():
-        proposal = _locked_proposal_for(moderator, proposal)
-        _refuse_unless(proposal.status, (Proposal.Status.HIDDEN,))
-        proposal.status = Proposal.Status.PUBLISHED
-        proposal.published_at = proposal.published_at or timezone.now()
-        proposal.save(update_fields=["status", "published_at", "updated_at"])
-        _decide(
+        return _proposal_show(
             moderator=moderator,
-            process=proposal.axis.process,
-            action=Action.RESTORE,
-            reason=reason,
             proposal=proposal,
+            reason=reason,
+            allowed=Proposal.Status.HIDDEN,
+            action=Action.RESTORE,
         )
-    return proposal
 
 
 # --- Comments -----------------------------------------------------------------------------------
