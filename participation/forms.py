@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from participation.models import Axis, Phase, Process, Role, User
+from participation.services import AXIS_FIELDS, PROCESS_FIELDS
 
 
 class SignupForm(forms.Form):
@@ -76,33 +77,8 @@ def add_domain_error(form: forms.Form, error) -> None:
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-PROCESS_FORM_FIELDS = [
-    "title",
-    "summary",
-    "description",
-    "place",
-    "is_published",
-    "pre_moderation",
-    "report_threshold",
-    "eligibility",
-    "licence",
-]
-AXIS_FORM_FIELDS = [
-    "slug",
-    "title",
-    "description",
-    "position",
-    "budget",
-    "ballot_type",
-    "min_choices",
-    "max_choices",
-    "min_budget_share",
-    "points_total",
-    "points_max_per_proposal",
-    "result_rule",
-    "completion",
-    "min_score",
-]
+PROCESS_FORM_FIELDS = list(PROCESS_FIELDS)
+AXIS_FORM_FIELDS = list(AXIS_FIELDS)
 
 
 class _ModelFieldsForm(AccessibleFormMixin, forms.Form):

@@ -21,19 +21,7 @@ from participation.models import Axis, Phase, Process, Role
 class ManagedProcessSerializer(serializers.ModelSerializer):
     class Meta:
         model = Process
-        fields = [
-            "id",
-            "slug",
-            "title",
-            "summary",
-            "description",
-            "place",
-            "is_published",
-            "pre_moderation",
-            "report_threshold",
-            "eligibility",
-            "licence",
-        ]
+        fields = ["id", "slug", *services.PROCESS_FIELDS]
         read_only_fields = ["id"]
 
 
@@ -42,7 +30,7 @@ class ManagedPhaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Phase
-        fields = ["id", "process", "kind", "title", "description", "starts_at", "ends_at"]
+        fields = ["id", "process", *services.PHASE_FIELDS]
         read_only_fields = ["id"]
         validators: list = []  # the service checks kinds and overlaps, with clear messages
 
@@ -52,24 +40,7 @@ class ManagedAxisSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Axis
-        fields = [
-            "id",
-            "process",
-            "slug",
-            "title",
-            "description",
-            "position",
-            "budget",
-            "ballot_type",
-            "min_choices",
-            "max_choices",
-            "min_budget_share",
-            "points_total",
-            "points_max_per_proposal",
-            "result_rule",
-            "completion",
-            "min_score",
-        ]
+        fields = ["id", "process", *services.AXIS_FIELDS]
         read_only_fields = ["id"]
         validators: list = []
 

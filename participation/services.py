@@ -40,37 +40,34 @@ def user_update_profile(*, user: User, display_name: str, language: str) -> User
 
 # --- Organisers: processes, phases, axes and roles ----------------------------------------------
 
-PROCESS_FIELDS = frozenset(
-    {
-        "title",
-        "summary",
-        "description",
-        "place",
-        "is_published",
-        "pre_moderation",
-        "report_threshold",
-        "eligibility",
-        "licence",
-    }
+# What organisers may edit, in the order forms and the API present them.
+PROCESS_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "place",
+    "is_published",
+    "pre_moderation",
+    "report_threshold",
+    "eligibility",
+    "licence",
 )
-PHASE_FIELDS = frozenset({"kind", "title", "description", "starts_at", "ends_at"})
-AXIS_FIELDS = frozenset(
-    {
-        "slug",
-        "title",
-        "description",
-        "position",
-        "budget",
-        "ballot_type",
-        "min_choices",
-        "max_choices",
-        "min_budget_share",
-        "points_total",
-        "points_max_per_proposal",
-        "result_rule",
-        "completion",
-        "min_score",
-    }
+PHASE_FIELDS = ("kind", "title", "description", "starts_at", "ends_at")
+AXIS_FIELDS = (
+    "slug",
+    "title",
+    "description",
+    "position",
+    "budget",
+    "ballot_type",
+    "min_choices",
+    "max_choices",
+    "min_budget_share",
+    "points_total",
+    "points_max_per_proposal",
+    "result_rule",
+    "completion",
+    "min_score",
 )
 # What voters see on their ballot: frozen once the vote has opened.
 BALLOT_FIELDS = frozenset(
@@ -99,8 +96,8 @@ def _full_clean(instance, *, exclude: list[str] | None = None) -> None:
         ) from error
 
 
-def _apply(instance, changes: dict, allowed: frozenset[str]) -> list[str]:
-    unknown = set(changes) - allowed
+def _apply(instance, changes: dict, allowed: tuple[str, ...]) -> list[str]:
+    unknown = set(changes) - set(allowed)
     if unknown:
         raise DomainError(
             _("These fields cannot be changed here: %(fields)s")
