@@ -3,6 +3,11 @@
 from rest_framework.routers import DefaultRouter
 
 from participation.api import AxisViewSet, ProcessViewSet
+from participation.notifications_api import (
+    FollowViewSet,
+    NotificationPreferenceViewSet,
+    NotificationViewSet,
+)
 from participation.organiser_api import (
     ManagedAxisViewSet,
     ManagedPhaseViewSet,
@@ -54,11 +59,6 @@ def exception_handler(exc, context):
 
 
 # Notifications, e-mail preferences and follows of the signed-in person (issue #5).
-from participation.notifications_api import (  # noqa: E402
-    FollowViewSet,
-    NotificationPreferenceViewSet,
-    NotificationViewSet,
-)
 
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register(

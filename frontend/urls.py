@@ -1,6 +1,15 @@
 from django.urls import path
 
-from frontend import views
+from frontend import (
+    comment_views,
+    moderation_views,
+    notification_views,
+    organiser_views,
+    proposal_views,
+    results_views,
+    views,
+    vote_views,
+)
 
 app_name = "frontend"
 
@@ -18,7 +27,6 @@ urlpatterns = [
 ]
 
 # --- The vote and its results (issue 4) ---------------------------------------------------------
-from frontend import results_views, vote_views  # noqa: E402
 
 _AXIS = "processes/<slug:slug>/<slug:axis>/"
 urlpatterns += [
@@ -44,12 +52,6 @@ urlpatterns += [
 
 # Proposals, comments, moderation and organisers (issue #3). The process-level pages use three
 # path segments so that they never collide with the axis page `processes/<slug>/<axis>/`.
-from frontend import (  # noqa: E402
-    comment_views,
-    moderation_views,
-    organiser_views,
-    proposal_views,
-)
 
 _proposal = "processes/<slug:slug>/<slug:axis>/proposals/<int:pk>/"
 _comment = _proposal + "comments/<int:comment>/"
@@ -118,7 +120,6 @@ urlpatterns += [
 ]
 
 # Notifications, e-mail preferences and follows (issue #5).
-from frontend import notification_views  # noqa: E402
 
 urlpatterns += [
     path("notifications/", notification_views.notification_list, name="notifications"),
