@@ -7,7 +7,7 @@ import pytest
 
 from tests.rules.shared_files import SMALL, shared_file
 from votes import pabulib
-from votes.rules import equal_shares, make_profile, profile_from_election
+from votes.rules import budget_increase, equal_shares, make_profile, profile_from_election
 from votes.rules.budget_increase import raise_budgets
 from votes.rules.equal_shares import tie_order
 from votes.rules.equal_shares_run import EqualSharesInput
@@ -164,3 +164,20 @@ def test_jumping_equals_stepping_on_real_elections(name):
     jumped, stepped = stepped_and_jumped(profile, until_overspend=False)
     assert (jumped.step, jumped.run.winners) == (stepped.step, stepped.run.winners)
     assert jumped.runs < stepped.runs
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("until_overspend", [False, True])
+@pytest.mark.parametrize("name", ["Poland_Wieliczka_2023_Green_Budget.pb", *SMALL[3:]])
+def test_every_way_of_going_on_gives_the_stepped_outcome(monkeypatch, seed, until_overspend, name):
+    """The search picks proofs, batches or single runs by their measured cost: whatever
+    it picks, here at random, the outcome is the one stepping one unit at a time gives."""
+    chance = random.Random(seed)
+    monkeypatch.setattr(budget_increase._Worth, "way", lambda self, step: chance.choice(WAYS))
+    profile = profile_from_election(pabulib.read(shared_file(name)))
+    jumped, stepped = stepped_and_jumped(profile, until_overspend)
+    assert (jumped.step, jumped.run.winners) == (stepped.step, stepped.run.winners)
+    assert jumped.run.voter_budget == stepped.run.voter_budget
+
+
+WAYS = ("prove", "batch", "run")

@@ -29,11 +29,13 @@ margins are too thin to decide (exact ties), nothing is skipped.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
 
+from votes.rules.equal_shares_batch import batch_winners
 from votes.rules.equal_shares_run import (
     TOLERANCE,
     EqualSharesInput,
@@ -54,6 +56,9 @@ MAX_JUMP = 2**40
 TIGHTEN = 0.3
 # When proofs cost more than they save, they are only tried again every RETRY_EVERY steps.
 RETRY_EVERY = 16
+# Batches of consecutive steps start with FIRST_BATCH budgets and double up to MAX_BATCH.
+FIRST_BATCH = 16
+MAX_BATCH = 64
 # Margin for float errors (about 1e-13 relatively) in what supporters can pay.
 RELATIVE_SLACK = 1e-9
 
@@ -74,68 +79,125 @@ def raise_budgets(
 ) -> Completion:
     """Raise every voter's budget one currency unit at a time, as pabutools does with
     `voter_budget_increment=1`; with `jump=False`, really step one unit at a time."""
-    profile = data.profile
-    start = Fraction(profile.scaled_budget, max(len(data), 1))
-    unit = profile.money_scale
-    step, runs, proof_runs, size = 0, 0, 0, 1
-    worth = _Worth()
-    previous: tuple[int, EqualSharesRun] | None = None  # last feasible run, and its step
-    while True:
-        prove = jump and worth.proving(step)
-        started = time.perf_counter()
-        run = EqualSharesRun(data, start + step * unit, record=prove).run()
-        run_seconds = time.perf_counter() - started
-        runs += 1
-        if run.spent() > profile.scaled_budget and previous is not None:
-            last_step, last_run = previous
-            if last_step != step - 1:  # same winners, but report that step's payments
-                last_run = EqualSharesRun(data, start + (step - 1) * unit).run()
-                runs += 1
-            return Completion(last_run, step - 1, runs, proof_runs)
-        if _finished(run, until_overspend) or not len(data):
-            return Completion(run, step, runs, proof_runs)
-        same = 0
-        if prove:
-            search = _StepSearch(data, run)
-            same = search.steps_with_same_outcome(size)
-            proof_runs += search.float_runs
-            size = search.first_size or max(size // 2, 1)
-        worth.count(prove, run_seconds, time.perf_counter() - started, same + 1)
-        previous = (step, run)
-        step += same + 1
+    return _Increase(data, until_overspend).search(jump)
+
+
+class _Increase:
+    """The search over steps. Three ways to go on from a step, whichever costs least per
+    step so far (`_Worth`): a recorded run and proofs that the next steps keep its outcome;
+    runs in batches of consecutive steps (`batch_winners`); or one run per step."""
+
+    def __init__(self, data: EqualSharesInput, until_overspend: bool) -> None:
+        self.data, self.until_overspend = data, until_overspend
+        profile = data.profile
+        self.start = Fraction(profile.scaled_budget, max(len(data), 1))
+        self.unit = profile.money_scale
+        self.runs, self.proof_runs = 0, 0
+        self.fitting: int | None = None  # the last step whose outcome fits the budget
+        self.last_run: EqualSharesRun | None = None  # the exact run at that step, if any
+
+    def budget(self, step: int) -> Fraction:
+        return self.start + step * self.unit
+
+    def exact(self, step: int, record: bool = False) -> EqualSharesRun:
+        self.runs += 1
+        return EqualSharesRun(self.data, self.budget(step), record=record).run()
+
+    def search(self, jump: bool) -> Completion:
+        step, size, batch = 0, 1, FIRST_BATCH
+        worth = _Worth()
+        while True:
+            way = worth.way(step) if jump and len(self.data) else "run"
+            started = time.perf_counter()
+            if way == "batch":
+                done = self._batch(step, batch)
+                if done:
+                    return done
+                step += batch
+                per_step = (time.perf_counter() - started) / batch
+                larger = per_step <= worth.per_step("batch")  # larger batches still pay
+                worth.count(way, per_step * batch, batch, step)
+                batch = min(2 * batch, MAX_BATCH) if larger else batch
+                continue
+            run = self.exact(step, record=way == "prove")
+            done = self._stop(step, run.winners, run)
+            if done:
+                return done
+            same = 0
+            if way == "prove":
+                search = _StepSearch(self.data, run)
+                same = search.steps_with_same_outcome(size)
+                self.proof_runs += search.float_runs
+                size = search.first_size or max(size // 2, 1)
+            worth.count(way, time.perf_counter() - started, same + 1, step)
+            self.fitting = step + same
+            self.last_run = run if not same else None
+            step += same + 1
+
+    def _batch(self, first: int, count: int) -> Completion | None:
+        """Steps first .. first + count - 1 from one batch of runs (exact runs for the
+        budgets the batch gave up); the completion if one of them ends the search."""
+        budgets = [self.budget(first + i) for i in range(count)]
+        for i, winners in enumerate(batch_winners(self.data, budgets)):
+            run = None if winners is not None else self.exact(first + i)
+            done = self._stop(first + i, run.winners if run else winners, run)
+            if done:
+                return done
+            self.fitting, self.last_run = first + i, run
+        return None
+
+    def _stop(
+        self, step: int, winners: Sequence[int], run: EqualSharesRun | None
+    ) -> Completion | None:
+        """The completion if the outcome at `step` ends the search: an outcome that
+        overspends gives the last one that fits (its run at the step before, the same
+        winners); one that uses the budget up (or, until overspend, funds every supported
+        project) is the answer. `run` is the exact run at `step`, if made already."""
+        profile, data = self.data.profile, self.data
+        spent = sum(profile.scaled_costs[p] for p in winners)
+        if spent > profile.scaled_budget and self.fitting is not None:
+            return self._completion(step - 1, self.last_run)
+        left = [p for p in data.candidates if p not in set(winners)]
+        if self.until_overspend:
+            finished = not left
+        else:
+            finished = all(profile.scaled_costs[p] > profile.scaled_budget - spent for p in left)
+        if finished or not len(data):
+            return self._completion(step, run)
+        return None
+
+    def _completion(self, step: int, run: EqualSharesRun | None) -> Completion:
+        return Completion(run or self.exact(step), step, self.runs, self.proof_runs)
 
 
 class _Worth:
-    """Whether proofs pay for themselves. Where the outcome changes at almost every step, a
-    plain run per step is cheaper than recording runs and proving; this only changes how
-    fast the answer comes, never the answer. Proofs are retried every RETRY_EVERY steps."""
+    """Which way of going on costs least per step so far: proving, batches of runs or one
+    run per step. Where the outcome changes at almost every step, runs are cheaper than
+    recording runs and proving; where arrays are small, batches cost less per step than
+    single runs. This only changes how fast the answer comes, never the answer. Proofs are
+    retried every RETRY_EVERY steps; batches and single runs are each tried once."""
 
     def __init__(self) -> None:
-        self.proving_seconds, self.proven_steps = 0.0, 0
-        self.run_seconds, self.runs = 0.0, 0  # a plain run costs at most a recorded one
+        self.seconds = {"prove": 0.0, "batch": 0.0, "run": 0.0}
+        self.steps = {"prove": 0, "batch": 0, "run": 0}
+        self.last_proof = 0
 
-    def proving(self, step: int) -> bool:
-        if not self.proven_steps or step % RETRY_EVERY == 0:
-            return True
-        per_step = self.proving_seconds / self.proven_steps
-        return per_step < self.run_seconds / self.runs
+    def way(self, step: int) -> str:
+        if not self.steps["prove"] or step - self.last_proof >= RETRY_EVERY:
+            return "prove"
+        for way in ("batch", "run"):
+            if not self.steps[way]:
+                return way
+        return min(self.steps, key=self.per_step)
 
-    def count(self, proved: bool, run_seconds: float, total_seconds: float, steps: int) -> None:
-        self.run_seconds += run_seconds
-        self.runs += 1
-        if proved:
-            self.proving_seconds += total_seconds
-            self.proven_steps += steps
+    def per_step(self, way: str) -> float:
+        return self.seconds[way] / self.steps[way] if self.steps[way] else np.inf
 
-
-def _finished(run: EqualSharesRun, until_overspend: bool) -> bool:
-    """Exhaustive (no other supported project fits), or, for "until overspend", everything
-    supported is funded."""
-    if until_overspend:
-        return not run.remaining_candidates()
-    left = run.data.profile.scaled_budget - run.spent()
-    costs = run.data.profile.scaled_costs
-    return all(costs[p] > left for p in run.remaining_candidates())
+    def count(self, way: str, seconds: float, steps: int, step: int) -> None:
+        self.seconds[way] += seconds
+        self.steps[way] += steps
+        if way == "prove":
+            self.last_proof = step
 
 
 class _BudgetHistory:

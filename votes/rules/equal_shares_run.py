@@ -11,7 +11,7 @@ and every decision (which project wins, who pays in full, whether a project is a
 is taken by floats only when their margin is far above any float error (1e-8 relatively,
 against errors near 1e-13); otherwise exact Fractions decide. A budget is known exactly as
 `voter_budget - sum(rho_t * paid_t)` over the rounds t where the voter paid a full share
-(`paid_t`, its utility, is kept as an integer in `self.shares[t]`), or is exactly zero once
+(`paid_t`, its utility, is an integer in `self.shares[t]`), or is exactly zero once
 it paid all it had left; a round's exact rho follows from who paid what, and is computed only
 when needed (near ties, undecided supporters, and the explanations of the outcome).
 """
@@ -43,6 +43,7 @@ class EqualSharesInput:
     utilities: list[np.ndarray] = field(init=False)
     float_utilities: list[np.ndarray] = field(init=False)
     total_utility: np.ndarray = field(init=False)
+    largest_utility: int = field(init=False)
     candidates: tuple[int, ...] = field(init=False)
     free_projects: tuple[int, ...] = field(init=False)
     voter_starts: np.ndarray = field(init=False)
@@ -66,6 +67,7 @@ class EqualSharesInput:
         set_(self, "utilities", [weights[s] for s in slices])
         set_(self, "float_utilities", [weights[s].astype(float) for s in slices])
         set_(self, "total_utility", np.array([float(weights[s].sum()) for s in slices]))
+        set_(self, "largest_utility", int(weights.max()) if len(weights) else 1)
         set_(self, "candidates", tuple(p for p in supported if costs[p] > 0))
         # pabutools funds supported projects that cost nothing before the first round.
         set_(self, "free_projects", tuple(p for p in supported if costs[p] == 0))
@@ -218,16 +220,10 @@ class EqualSharesRun:
         self.budgets = np.full(n, float(voter_budget))
         self.emptied = np.zeros(n, dtype=bool)
         self.emptied_round = np.full(n, NEVER, dtype=np.int64)
-        # Row t: who paid a full share in round t (cost utilities: a flag, the share being
-        # the project's cost; points: the voter's points). Rows are written one per round.
         self.unit_shares = data.utility == "cost"
-        largest = max((int(u.max()) for u in data.utilities if len(u)), default=1)
-        dtype = bool if self.unit_shares else np.min_scalar_type(largest)
-        self.shares = np.zeros((len(data.candidates), n), dtype=dtype)
-        self.share_units: list[int] = []
+        self._shares: np.ndarray | None = None  # see `shares`, written when first needed
+        self._shares_written = 0
         self.rhos: list[float] = []
-        self.round_short: list[np.ndarray] = []  # who paid all they had left, per round
-        self.round_full_utility: list[int] = []
         self._exact_rhos: dict[int, Fraction] = {}
         self._exact_cache: dict[int, tuple[int, Fraction]] = {}
         self.tolerance = TOLERANCE * max(float(voter_budget), 1.0)
@@ -244,6 +240,37 @@ class EqualSharesRun:
 
     # --- exact values ----------------------------------------------------------------------
 
+    @property
+    def shares(self) -> np.ndarray:
+        """Row t: who paid a full share in round t (cost utilities: a flag, the share being
+        the project's cost; points: the voter's points). Written from the rounds' prices
+        when exact values are first asked for: most runs never need them."""
+        if self._shares is None:
+            dtype = bool if self.unit_shares else np.min_scalar_type(self.data.largest_utility)
+            self._shares = np.zeros((len(self.data.candidates), len(self.data)), dtype=dtype)
+        for t in range(self._shares_written, len(self.rhos)):
+            winner, full = self.winners[t], self.prices[t].full
+            paying = self.data.supporters[winner][full]
+            self._shares[t, paying] = (
+                True if self.unit_shares else self.data.utilities[winner][full]
+            )
+        self._shares_written = len(self.rhos)
+        return self._shares
+
+    def share_unit(self, t: int) -> int:
+        """Money per unit of `shares[t]` and of rho: the winner's cost for cost utilities."""
+        return self.data.profile.scaled_costs[self.winners[t]] if self.unit_shares else 1
+
+    def round_short(self, t: int) -> np.ndarray:
+        """The voters who paid all they had left in round t (and had something left)."""
+        supporters = self.data.supporters[self.winners[t]]
+        short = ~self.prices[t].full
+        return supporters[short][self.emptied_round[supporters[short]] == t]
+
+    def round_full_utility(self, t: int) -> int:
+        """The utility of the winner's supporters who paid a full share in round t."""
+        return int(self.data.utilities[self.winners[t]][self.prices[t].full].sum())
+
     def exact_rho(self, t: int) -> Fraction:
         """Round t's exact rho, computing first those of the earlier rounds it depends on (the
         rounds where its short supporters paid)."""
@@ -251,9 +278,9 @@ class EqualSharesRun:
             for r in self._rounds_needed(t):
                 known = self.prices[r].exact
                 if known is None:
-                    paid = self.exact_total(self.round_short[r], r)
+                    paid = self.exact_total(self.round_short(r), r)
                     cost = self.data.profile.scaled_costs[self.winners[r]]
-                    known = Fraction(cost - paid) / self.round_full_utility[r]
+                    known = Fraction(cost - paid) / self.round_full_utility(r)
                 self._exact_rhos[r] = known
         return self._exact_rhos[t]
 
@@ -261,7 +288,7 @@ class EqualSharesRun:
         needed, pending = {t}, [t]
         while pending:
             r = pending.pop()
-            short = self.round_short[r]
+            short = self.round_short(r)
             if self.prices[r].exact is not None or not len(short) or not r:
                 continue
             for earlier in np.flatnonzero(self.shares[:r, short].any(axis=1)).tolist():
@@ -286,7 +313,7 @@ class EqualSharesRun:
         total = Fraction(0)
         for r in np.flatnonzero(units):
             round_ = first_round + int(r)
-            total += self.exact_rho(round_) * (int(units[r]) * self.share_units[round_])
+            total += self.exact_rho(round_) * (int(units[r]) * self.share_unit(round_))
         return total
 
     def _exact_budget(self, voter: int) -> Fraction:
@@ -452,22 +479,12 @@ class EqualSharesRun:
     def _pay(self, winner: int, price: Price) -> None:
         supporters, utilities = self.data.supporters[winner], self.data.utilities[winner]
         before = self.budgets[supporters]
-        short = ~price.full
-        self.round_short.append(supporters[short & ~self.emptied[supporters]])
-        self.round_full_utility.append(int(utilities[price.full].sum()))
         after = np.where(price.full, np.maximum(before - price.rho * utilities, 0.0), 0.0)
         after[price.emptied] = 0.0
         self.budgets[supporters] = after
         newly_emptied = supporters[price.emptied & ~self.emptied[supporters]]
         self.emptied[newly_emptied] = True
         self.emptied_round[newly_emptied] = len(self.rhos)
-        row = self.shares[len(self.rhos)]
-        if self.unit_shares:
-            row[supporters[price.full]] = True
-            self.share_units.append(self.data.profile.scaled_costs[winner])
-        else:
-            row[supporters[price.full]] = utilities[price.full]
-            self.share_units.append(1)
         self.rhos.append(price.rho)
         self.winners.append(winner)
         self.prices.append(price)
