@@ -41,7 +41,7 @@ from votes.rules.equal_shares_run import (
     EqualSharesInput,
     EqualSharesRun,
     float_price,
-    masked_sum,
+    utility_sum,
 )
 
 # Sizing the proofs (these only change the speed, never the result): up to MAX_ATTEMPTS
@@ -237,6 +237,8 @@ class _Trajectory:
     short: list[np.ndarray] = field(default_factory=list)  # may be short (over supporters)
     margins: list[np.ndarray] = field(default_factory=list)  # per round, over all projects
     final_money: np.ndarray | None = None
+    # (round, project): its supporters' budgets before the round, and its exact margin
+    near_ends: dict[tuple[int, int], tuple[np.ndarray, float]] = field(default_factory=dict)
 
     @classmethod
     def of_run(cls, run: EqualSharesRun) -> _Trajectory:
@@ -384,15 +386,20 @@ class _Proof:
         before = self.budgets[supporters]
         cost = float(data.profile.scaled_costs[winner])
         near_short = self.base.short[t]  # short sets only shrink as budgets grow
-        rho, _ = float_price(before, utilities, cost, data.total_utility[winner], near_short)
+        unit = data.unit_utility(winner)
+        total = data.total_utility[winner]
+        rho, _ = float_price(before, utilities, cost, total, near_short, unit)
         # Floats classify with a margin: short for sure only if clearly short at the far end
         # (then short on the whole interval); maybe short if it may be at the near end.
-        shares = rho * utilities  # computed once: the same floats as inline
+        per_rho = utilities if unit is None else unit  # a share is rho * per_rho
+        shares = rho * per_rho  # computed once: the same floats as inline
         may_short_far = before < shares + self.tolerance
         sure_short = (before < shares - self.tolerance) & near_short
         may_short = near_short | may_short_far
         low, high = self.low_slope[supporters], self.high_slope[supporters]
-        price_low, price_high = _price_slopes(utilities, low, high, may_short, sure_short)
+        price_low, price_high = _price_slopes(
+            utilities, unit, total, low, high, may_short, sure_short
+        )
         self.far.rhos.append(rho)
         self.history.append_round(supporters, before)
         self.far.short.append(may_short_far)
@@ -400,8 +407,8 @@ class _Proof:
         worst = self._rivals(t, rivals, rho, (price_high - price_low) * self.width / 4)
         # Carry the slope bounds through the round: a voter paying in full keeps more as the
         # share falls; one short at both ends keeps nothing; one changing side, anything.
-        self.low_slope[supporters] = np.where(may_short, 0.0, low + price_low * utilities)
-        self.high_slope[supporters] = np.where(sure_short, 0.0, high + price_high * utilities)
+        self.low_slope[supporters] = np.where(may_short, 0.0, low + price_low * per_rho)
+        self.high_slope[supporters] = np.where(sure_short, 0.0, high + price_high * per_rho)
         self.budgets[supporters] = np.maximum(before - shares, 0.0)
         self.gain += max(self.base.rhos[t] - rho, 0.0) * self.data.co_support(winner)
         return worst
@@ -428,11 +435,15 @@ class _Proof:
         concave piecewise-linear function of the voter budget) against p's cost."""
         data, base = self.data, self.base
         supporters, utilities = data.supporters[p], data.float_utilities[p]
-        near, far = base.budgets[t][supporters], self.budgets[supporters]
-        rho_near = base.rhos[t]
-        cost = self.search.costs[p]
-        lacking = cost - float(np.minimum(near, rho_near * utilities).sum())
-        base.margins[t][p] = lacking
+        rho_near, cost = base.rhos[t], self.search.costs[p]
+        known = base.near_ends.get((t, p))  # attempts from one base share its near end
+        if known is None:
+            near = base.budgets[t][supporters]
+            lacking = cost - float(np.minimum(near, rho_near * utilities).sum())
+            base.margins[t][p] = lacking
+            known = base.near_ends[t, p] = (near, lacking)
+        near, lacking = known
+        far = self.budgets[supporters]
         self.far.margins[t][p] = cost - float(np.minimum(far, rho_far * utilities).sum())
         if lacking <= 0:
             return np.inf
@@ -448,11 +459,11 @@ class _Proof:
         return (most + self.slack[p] - (cost - lacking)) / lacking
 
 
-def _price_slopes(utilities, low, high, may_short, sure_short) -> tuple[float, float]:
+def _price_slopes(utilities, unit, total, low, high, may_short, sure_short) -> tuple[float, float]:
     """Bounds on how fast a round's rho falls per unit of voter budget: the short voters'
     budgets grow and cover more of the cost, shared by those paying in full."""
-    full_utility_low = masked_sum(utilities, ~may_short)
-    full_utility_high = masked_sum(utilities, ~sure_short)
+    full_utility_low = total - utility_sum(utilities, may_short, unit)
+    full_utility_high = total - utility_sum(utilities, sure_short, unit)
     if full_utility_low <= 0:
         return 0.0, np.inf
     # Slopes may be infinite: select them (a masked product would give inf * 0 = nan).

@@ -89,6 +89,11 @@ class EqualSharesInput:
             return entry_points(profile, self.rank_points).astype(np.int64)
         raise ValueError(f"unknown utility {self.utility!r}")
 
+    def unit_utility(self, p: int) -> float | None:
+        """The utility every supporter of p has for it, when it is the same for all: its
+        cost, for cost utilities."""
+        return float(self.profile.scaled_costs[p]) if self.utility == "cost" else None
+
     def ballots_of_supporters(self, p: int) -> tuple[np.ndarray, np.ndarray]:
         """For every project named by a supporter of p: (that supporter's position among p's
         supporters, the project). Lets a payment for p update every project's money at once."""
@@ -125,12 +130,21 @@ def masked_sum(values: np.ndarray, mask: np.ndarray) -> float:
     return float(np.einsum("i,i->", values, mask))
 
 
+def utility_sum(utilities: np.ndarray, mask: np.ndarray, unit: float | None) -> float:
+    """The utility of the masked supporters; `unit`, when every supporter has the same
+    utility (cost utilities), makes it a count. Both are exact: utilities are integers."""
+    if unit is None:
+        return masked_sum(utilities, mask)
+    return unit * np.count_nonzero(mask)
+
+
 def float_price(
     budgets: np.ndarray,
     utilities: np.ndarray,
     cost: float,
     total_utility: float,
     short_hint: np.ndarray | None = None,
+    unit: float | None = None,
 ) -> tuple[float, float]:
     """Approximate rho solving sum(min(budget, rho * utility)) = cost, and the utility of the
     supporters who pay a full share at that rho (the derivative of what they can pay).
@@ -138,22 +152,24 @@ def float_price(
     Fixed-point iteration from below: counting a set of short supporters no larger than the
     true one gives a rho no higher than the true one; each step only raises rho, and it stops
     when the set of supporters short of a full share no longer grows. `short_hint`, a set of
-    supporters known to include every short one, gives a close start.
+    supporters known to include every short one, gives a close start. `unit`: the utility
+    of every supporter, when they all have the same.
     """
+    shares = utilities if unit is None else unit  # rho * shares: what each would pay
     rho = cost / total_utility
     if short_hint is not None and short_hint.any():
-        rest = total_utility - masked_sum(utilities, short_hint)
+        rest = total_utility - utility_sum(utilities, short_hint, unit)
         if rest > 0:
             rho = max(rho, (cost - masked_sum(budgets, short_hint)) / rest)
-    short = budgets < rho * utilities
+    short = budgets < rho * shares
     for _ in range(8):
         if not short.any():
             return rho, total_utility
-        rest = total_utility - masked_sum(utilities, short)
+        rest = total_utility - utility_sum(utilities, short, unit)
         if rest <= 0:
             break
         rho = max(rho, (cost - masked_sum(budgets, short)) / rest)
-        now_short = budgets < rho * utilities
+        now_short = budgets < rho * shares
         if (now_short == short).all():
             return rho, rest
         short = now_short
@@ -352,7 +368,8 @@ class EqualSharesRun:
         if available < cost + margin and self.exact_total(self.data.supporters[p]) < exact_cost:
             return None
         utilities = self.data.float_utilities[p]
-        rho, slope = float_price(budgets, utilities, cost, self.data.total_utility[p])
+        unit = self.data.unit_utility(p)
+        rho, slope = float_price(budgets, utilities, cost, self.data.total_utility[p], unit=unit)
         # Sums over up to 1e5 terms lose at most ~1e-11 relatively; allow 1e-9.
         error = 1e-9 * (rho + cost / max(slope, 1.0))
         return rho, error, slope
