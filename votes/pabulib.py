@@ -7,8 +7,7 @@ by `;` and may be quoted with `"` (a quote inside a quoted field is doubled), ex
 `csv` module reads them. Line endings may be mixed (`\\r\\n`, `\\n`, `\\r`).
 
 Reading is strict: anything malformed raises `PabulibError` with the line number and the reason,
-and nothing is returned. Pure Python, no Django: the results engine and the import/export
-both use it.
+and nothing is returned. No Django: the results engine and the import/export both use it.
 """
 
 from __future__ import annotations
@@ -17,10 +16,15 @@ import csv
 import io
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
 
 SECTIONS = ("meta", "projects", "votes")
 VOTE_TYPES = ("approval", "choose-1", "cumulative", "scoring", "ordinal")
@@ -60,13 +64,34 @@ class Vote:
     columns: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+class _VotesField:
+    """The `votes` field of `Election`: a tuple of votes, or votes `parse` checked but left as
+    columns (`_ParsedVotes`), which become the tuple the first time they are asked for.
+
+    Building 100,000 `Vote` objects takes longer than the rest of reading a big file, and the
+    results only need the ballots' arrays (`ballot_arrays`).
+    """
+
+    def __get__(self, election: Election | None, owner: type | None = None) -> tuple[Vote, ...]:
+        if election is None:
+            raise AttributeError("votes")  # for `dataclass`: the field has no default
+        votes = election.__dict__["votes"]
+        return votes.build() if isinstance(votes, _ParsedVotes) else votes
+
+    def __set__(self, election: Election, votes: tuple[Vote, ...] | _ParsedVotes) -> None:
+        election.__dict__["votes"] = votes  # only `__init__` gets here: the class is frozen
+
+
+@dataclass(frozen=True)
 class Election:
-    """A whole `.pb` file. Treat the mappings as read-only; `meta` keeps the file's order."""
+    """A whole `.pb` file. Treat the mappings as read-only; `meta` keeps the file's order.
+
+    The votes of an election `parse` read are built the first time `votes` is used.
+    """
 
     meta: Mapping[str, str]
     projects: tuple[Project, ...]
-    votes: tuple[Vote, ...]
+    votes: tuple[Vote, ...] = _VotesField()  # a descriptor, not a default
 
     @property
     def vote_type(self) -> str:
@@ -84,6 +109,24 @@ class Election:
             if project.project_id == project_id:
                 return project
         raise KeyError(project_id)
+
+
+class BallotArrays(NamedTuple):
+    """An election's ballots in compressed rows: voter v's entries are `starts[v]:starts[v+1]`."""
+
+    starts: np.ndarray  # int64, one more than there are voters
+    projects: np.ndarray  # int64 positions in `Election.projects`, in ballot order
+    points: list[Decimal] | None  # aligned with `projects`, for cumulative and scoring ballots
+
+
+def ballot_arrays(election: Election) -> BallotArrays | None:
+    """The ballots of an election `parse` read, as arrays, without building its votes.
+
+    None when there are none at hand (an election built in code, or a file with unusual vote
+    rows): then use `election.votes`. Do not change the arrays in place.
+    """
+    votes = election.__dict__["votes"]
+    return votes.arrays if isinstance(votes, _ParsedVotes) else None
 
 
 def parse_number(text: str, what: str, line: int | None = None) -> Decimal:
@@ -125,79 +168,232 @@ def _line_of_offset(data: bytes, offset: int) -> int:
     return head.count(b"\n") + head.count(b"\r") - crlf + 1
 
 
-def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Yield (first line number, fields) for each non-blank row."""
-    # newline="" keeps \r, \n and \r\n all as line ends, and quoted line breaks intact.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
-    previous_end = 0
+class _Rows(NamedTuple):
+    """Rows as the `csv` module reads them, blank ones included, and the line each starts on."""
+
+    lines: Sequence[int]
+    rows: list[list[str]]
+    end: int  # the last line read
+    # The error at the first unreadable row, which ends `rows`: it is raised once the rows
+    # before it have been checked, so that an earlier mistake is reported first.
+    unreadable: PabulibError | None = None
+
+    def then(self, more: _Rows) -> _Rows:
+        """These rows followed by `more`, read from where these end."""
+        lines = [*self.lines, *more.lines]
+        return _Rows(lines, self.rows + more.rows, more.end, more.unreadable)
+
+
+def _read_rows(stream: io.StringIO, after: int, *, until_votes: bool = False) -> _Rows:
+    """Read rows one by one, to the end, to the first unreadable row or, if `until_votes`, to
+    the row naming the VOTES section; `after` is the number of lines before the stream."""
+    reader = csv.reader(stream, delimiter=";")
+    lines: list[int] = []
+    rows: list[list[str]] = []
     while True:
+        start = after + reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
-            return
+            break
         except csv.Error as error:
-            raise PabulibError(f"unreadable row: {error}", previous_end + 1) from None
-        start, previous_end = previous_end + 1, reader.line_num
-        if any(map(str.strip, row)):
-            yield start, row
+            unreadable = PabulibError(f"unreadable row: {error}", start)
+            return _Rows(lines, rows, after + reader.line_num, unreadable)
+        lines.append(start)
+        rows.append(row)
+        if until_votes and row and _section_name(row) == "votes":
+            break
+    return _Rows(lines, rows, after + reader.line_num)
+
+
+def _all_rows(text: str, after: int) -> _Rows:
+    """The rows of `text`, read in one call unless a row is unreadable or spans lines."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    try:
+        rows = list(reader)
+    except csv.Error:
+        return _read_rows(io.StringIO(text, newline=""), after)
+    if reader.line_num != len(rows):  # a quoted field spans lines: rows and lines differ
+        return _read_rows(io.StringIO(text, newline=""), after)
+    return _Rows(range(after + 1, after + len(rows) + 1), rows, after + len(rows))
 
 
 def parse(text: str) -> Election:
     """Parse the text of a `.pb` file into an `Election`; raise `PabulibError` if malformed."""
     sections = _split_sections(text.removeprefix("\ufeff"))
     meta = _parse_meta(_section(sections, "meta"))
-    projects = _parse_projects(_section(sections, "projects"))
-    votes = _parse_votes(_section(sections, "votes"), meta, {p.project_id for p in projects})
+    projects = tuple(_parse_projects(_section(sections, "projects")))
+    votes = _parse_votes(_section(sections, "votes"), meta, projects)
     _check_counts(sections["meta"], meta, len(projects), len(votes))
-    return Election(meta=meta, projects=tuple(projects), votes=tuple(votes))
+    return Election(meta=meta, projects=projects, votes=votes)
 
 
-_Section = list[tuple[int, list[str]]]
+class _Section:
+    """A section's non-blank rows after the row naming it, its header (column names) first,
+    and the line each row starts on.
+
+    The rows are given either as rows or, for a plain block of text (`_plain_block`), as
+    columns (one list of fields per column): the other form is only built if asked for.
+    """
+
+    def __init__(
+        self,
+        lines: Sequence[int],
+        rows: Sequence[Sequence[str]] | None = None,
+        columns: list[list[str]] | None = None,
+    ) -> None:
+        self.lines = lines
+        self._rows = rows
+        self._columns = columns
+
+    @property
+    def rows(self) -> Sequence[Sequence[str]]:
+        if self._rows is None:
+            self._rows = list(zip(*self._columns or (), strict=True))
+        return self._rows
+
+    def header(self) -> Sequence[str]:
+        """The first row, the column names."""
+        if self._rows is None and self._columns is not None:
+            return [column[0] for column in self._columns]
+        return self.rows[0]
+
+    def columns(self) -> list[list[str]] | None:
+        """The fields column by column, header first; None if the rows differ in length."""
+        if self._columns is None and len(set(map(len, self.rows))) == 1:
+            self._columns = [
+                list(map(itemgetter(at), self.rows)) for at in range(len(self.rows[0]))
+            ]
+        return self._columns
+
+    def body(self) -> Iterator[tuple[int, Sequence[str]]]:
+        """(line, row) for each row after the header."""
+        return zip(self.lines[1:], self.rows[1:], strict=True)
 
 
-def _section_name(row: list[str]) -> str | None:
+# What the first field of a blank row or of a row naming a section reads, stripped and lowered.
+_FIRST_OF_BLANK_OR_NAME = frozenset(("", *SECTIONS))
+
+
+def _is_blank(row: Sequence[str]) -> bool:
+    return not any(map(str.strip, row))
+
+
+def _section_name(row: Sequence[str]) -> str | None:
     name = row[0].strip().lower()
-    if name in SECTIONS and not any(cell.strip() for cell in row[1:]):
+    if name in SECTIONS and _is_blank(row[1:]):
         return name
     return None
 
 
 def _split_sections(text: str) -> dict[str, _Section]:
-    """Group the rows by section (header row first), checking the sections' order."""
+    """Group the non-blank rows by section (header row first), checking the sections' order.
+
+    The rows up to the one naming the VOTES section are read one by one; the rest, most of a
+    big file, is read at once: column by column if it is a plain block, else as rows.
+    """
+    stream = io.StringIO(text, newline="")  # keeps \r, \n and \r\n all as line ends
+    rows = _read_rows(stream, 0, until_votes=True)
+    votes = None
+    if rows.unreadable is None:
+        rest = stream.read()
+        votes = _plain_block(rest, rows.end)
+        if votes is None:
+            rows = rows.then(_all_rows(rest, rows.end))
+    sections = _group(rows)
+    if votes is not None:  # the rows end with the VOTES name: its section was left empty
+        sections["votes"] = votes
+    return sections
+
+
+def _plain_block(text: str, after: int) -> _Section | None:
+    """The rows of `text` as columns, or None unless they make a plain block of lines.
+
+    Plain means no quote for the `csv` module to interpret, no field over its size limit, the
+    same number of fields on every line, and no blank row nor row naming a section. Splitting
+    the whole text at once then gives exactly the rows `csv` would give one by one.
+    """
+    if '"' in text:
+        return None
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[-1]:
+        lines.pop()  # blank lines at the end, which are no rows
+    if not lines or max(map(len, lines)) > csv.field_size_limit():
+        return None
+    separators = lines[0].count(";")
+    if set(map(str.count, lines, repeat(";"))) != {separators}:
+        return None
+    fields = ";".join(lines).split(";")
+    columns = [fields[at :: separators + 1] for at in range(separators + 1)]
+    if not _FIRST_OF_BLANK_OR_NAME.isdisjoint(map(str.lower, map(str.strip, columns[0]))):
+        return None
+    return _Section(range(after + 1, after + len(lines) + 1), columns=columns)
+
+
+def _group(rows: _Rows) -> dict[str, _Section]:
+    """Group the non-blank rows by section, raising the first error in the file's order.
+
+    Only a row whose first field is empty or a section name can be blank or name a section, so
+    one quick pass finds the few candidates.
+    """
+    lines, all_rows, _, unreadable = rows
+    candidates = [
+        i
+        for i, row in enumerate(all_rows)
+        if not row or row[0].strip().lower() in _FIRST_OF_BLANK_OR_NAME
+    ]
+    blank: list[int] = []
+    named: list[tuple[int, str]] = []
+    for i in candidates:
+        if _is_blank(all_rows[i]):
+            blank.append(i)
+        elif (name := _section_name(all_rows[i])) is not None:
+            named.append((i, name))
+    # `blank` is sorted, so the first non-blank row is where it stops counting 0, 1, 2...
+    first = next((at for at, i in enumerate(blank) if at != i), len(blank))
+    if first < len(all_rows) and (not named or named[0][0] != first):
+        raise PabulibError("expected the META section first", lines[first])
     sections: dict[str, _Section] = {}
-    current: _Section | None = None
-    for line, row in _rows(text):
-        name = _section_name(row)
-        if name is None:
-            if current is None:
-                raise PabulibError("expected the META section first", line)
-            current.append((line, row))
-            continue
+    bounds = [start for start, _ in named] + [len(all_rows)]
+    for (start, name), end in zip(named, bounds[1:], strict=True):
         if name in sections:
-            raise PabulibError(f"second {name.upper()} section", line)
+            raise PabulibError(f"second {name.upper()} section", lines[start])
         expected = SECTIONS[len(sections)]
         if name != expected:
             raise PabulibError(
-                f"{name.upper()} section found where {expected.upper()} was due", line
+                f"{name.upper()} section found where {expected.upper()} was due", lines[start]
             )
-        sections[name] = current = []
+        sections[name] = _section_rows(lines, all_rows, range(start + 1, end), blank)
+    if unreadable is not None:
+        raise unreadable
     if not sections:
         raise PabulibError("empty file: no META, PROJECTS and VOTES sections")
     return sections
+
+
+def _section_rows(
+    lines: Sequence[int], rows: list[list[str]], span: range, blank: list[int]
+) -> _Section:
+    """The rows in `span` but the blank ones."""
+    skipped = {i for i in blank if i in span}
+    if not skipped:
+        return _Section(lines[span.start : span.stop], rows[span.start : span.stop])
+    kept = [i for i in span if i not in skipped]
+    return _Section([lines[i] for i in kept], [rows[i] for i in kept])
 
 
 def _section(sections: dict[str, _Section], name: str) -> _Section:
     """A section's rows, header first; errors found earlier in the file are raised first."""
     if name not in sections:
         raise PabulibError(f"missing {name.upper()} section")
-    if not sections[name]:
+    if not sections[name].lines:
         raise PabulibError(f"{name.upper()} section has no header row")
     return sections[name]
 
 
 def _header(section: _Section, required: tuple[str, ...], what: str) -> list[str]:
-    line, row = section[0]
-    header = [cell.strip() for cell in row]
+    line = section.lines[0]
+    header = [cell.strip() for cell in section.header()]
     for column in required:
         if column not in header:
             raise PabulibError(f"{what} header lacks the {column!r} column", line)
@@ -219,12 +415,12 @@ def _fields(line: int, row: list[str], width: int) -> list[str]:
 
 def _parse_meta(section: _Section) -> dict[str, str]:
     _header(section, (), "META")
-    width = len(section[0][1])
+    width = len(section.header())
     if width != 2:
-        raise PabulibError("META header must have two columns (key;value)", section[0][0])
+        raise PabulibError("META header must have two columns (key;value)", section.lines[0])
     meta: dict[str, str] = {}
     lines: dict[str, int] = {}
-    for line, row in section[1:]:
+    for line, row in section.body():
         key, value = _fields(line, row, 2)
         if key in meta:
             raise PabulibError(f"META key {key!r} given twice", line)
@@ -248,7 +444,7 @@ def _parse_projects(section: _Section) -> list[Project]:
     others = [(i, name) for i, name in enumerate(header) if i not in (id_at, cost_at)]
     projects: list[Project] = []
     seen: set[str] = set()
-    for line, row in section[1:]:
+    for line, row in section.body():
         cells = _fields(line, row, len(header))
         project_id = cells[id_at]
         if not project_id:
@@ -267,16 +463,83 @@ def _parse_projects(section: _Section) -> list[Project]:
 
 
 class _VoteReader:
-    """Parses VOTES rows for one vote type; keeps the per-row work small (90,000-row files)."""
+    """Parses VOTES rows for one vote type.
 
-    def __init__(self, header: list[str], vote_type: str, project_ids: set[str]) -> None:
+    Big files have close to 100,000 rows, so `all_votes` first tries to check them all at
+    once, column by column, with the per-value work done in C (`map`, `str.split`, NumPy)
+    rather than in Python code per voter. It checks everything `vote` and `_parse_votes`
+    check, but instead of finding which row is wrong it gives up on anything unusual (a field
+    to strip, an unknown project, a repeated voter...): reading row by row with `vote` then
+    names the first faulty line, or accepts what was only unusual.
+    """
+
+    def __init__(self, header: list[str], vote_type: str, projects: tuple[Project, ...]) -> None:
         self.vote_type = vote_type
-        self.project_ids = project_ids
+        self.positions = {project.project_id: at for at, project in enumerate(projects)}
+        self.project_ids = self.positions.keys()
         self.width = len(header)
         self.id_at, self.vote_at = header.index("voter_id"), header.index("vote")
         self.points_at = header.index("points") if vote_type in POINTS_VOTE_TYPES else None
         special = (self.id_at, self.vote_at, self.points_at)
         self.others = [(i, name) for i, name in enumerate(header) if i not in special]
+
+    def all_votes(self, section: _Section) -> _ParsedVotes | None:
+        """Every row's vote, checked, or None if some row must be read by `vote`."""
+        columns = section.columns()
+        if columns is None:
+            return None
+        voter_ids = list(map(str.strip, columns[self.id_at][1:]))
+        if "" in voter_ids or len(set(voter_ids)) != len(voter_ids):
+            return None
+        texts = columns[self.vote_at][1:]
+        arrays = self._ballot_arrays(texts)
+        if arrays is None:
+            return None
+        points = None
+        if self.points_at is not None:
+            points = self._all_points(columns[self.points_at][1:], np.diff(arrays.starts))
+            if points is None:
+                return None
+            stripped, values = points
+            arrays = arrays._replace(points=[values[text] for text in _items(stripped)])
+        others = {name: columns[at][1:] for at, name in self.others}
+        return _ParsedVotes(voter_ids, texts, points, others, arrays)
+
+    def _ballot_arrays(self, texts: list[str]) -> BallotArrays | None:
+        # The fields are not stripped: a project id with spaces around it is then unknown, and
+        # `_projects` deals with it.
+        try:
+            named = map(self.positions.__getitem__, _items(texts))
+            projects = np.fromiter(named, dtype=np.int64)
+        except KeyError:
+            return None
+        sizes = _item_counts(texts)
+        if self.vote_type == "choose-1" and sizes.max(initial=0) > 1:
+            return None
+        starts = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=starts[1:])
+        # A vote names a project twice if a (voter, project) pair comes twice.
+        voters = np.repeat(np.arange(len(texts), dtype=np.int64), sizes)
+        pairs = np.sort(voters * len(self.positions) + projects)
+        if (pairs[1:] == pairs[:-1]).any():
+            return None
+        return BallotArrays(starts, projects, None)
+
+    def _all_points(
+        self, texts: list[str], sizes: np.ndarray
+    ) -> tuple[list[str], dict[str, Decimal]] | None:
+        """The stripped fields and the value of each distinct point in them."""
+        stripped = list(map(str.strip, texts))
+        if not np.array_equal(_item_counts(stripped), sizes):
+            return None
+        # Points take few distinct values: each is parsed once (Decimals are immutable).
+        try:
+            values = {text: parse_number(text, "points") for text in set(_items(stripped))}
+        except PabulibError:
+            return None
+        if self.vote_type == "cumulative" and any(value < 0 for value in values.values()):
+            return None
+        return stripped, values
 
     def vote(self, line: int, row: list[str]) -> Vote:
         cells = _fields(line, row, self.width)
@@ -316,21 +579,94 @@ class _VoteReader:
         return points
 
 
-def _parse_votes(section: _Section, meta: dict[str, str], project_ids: set[str]) -> list[Vote]:
+class _ParsedVotes:
+    """Votes `_VoteReader.all_votes` checked, kept as its columns until `build` is called."""
+
+    def __init__(
+        self,
+        voter_ids: list[str],
+        texts: list[str],
+        points: tuple[list[str], dict[str, Decimal]] | None,
+        others: dict[str, list[str]],
+        arrays: BallotArrays,
+    ) -> None:
+        self.voter_ids = voter_ids
+        self.texts = texts  # the vote fields, unstripped (they have no spaces to strip)
+        self.points = points  # the stripped points fields and the value of each point
+        self.others = others  # the other columns' fields, unstripped
+        self.arrays = arrays
+        self.votes: tuple[Vote, ...] | None = None
+
+    def __len__(self) -> int:
+        return len(self.voter_ids)
+
+    def build(self) -> tuple[Vote, ...]:
+        """The votes, as `_VoteReader.vote` reads them; built once."""
+        if self.votes is None:
+            projects = _comma_lists(self.texts)
+            points: Iterator[tuple[Decimal, ...] | None] = repeat(None)
+            if self.points is not None:
+                texts, values = self.points
+                points = (tuple(map(values.__getitem__, parts)) for parts in _comma_lists(texts))
+            columns = _column_dicts(self.others, len(self))
+            self.votes = tuple(map(Vote, self.voter_ids, projects, points, columns))
+        return self.votes
+
+
+def _items(texts: list[str]) -> list[str]:
+    """The comma-separated items of all the fields, in order (an empty field has none)."""
+    joined = ",".join(filter(None, texts))
+    return joined.split(",") if joined else []
+
+
+def _item_counts(texts: list[str]) -> np.ndarray:
+    """How many comma-separated items each field has (an empty field has none)."""
+    commas = np.fromiter(map(str.count, texts, repeat(",")), dtype=np.int64, count=len(texts))
+    filled = np.fromiter(map(bool, texts), dtype=np.bool_, count=len(texts))
+    return np.where(filled, commas + 1, 0)
+
+
+def _comma_lists(texts: list[str]) -> list[tuple[str, ...]]:
+    """Each field split at its commas; an empty field is an empty list."""
+    return [tuple(text.split(",")) if text else () for text in texts]
+
+
+def _column_dicts(fields: dict[str, list[str]], count: int) -> list[dict[str, str]]:
+    """Each row's fields of these columns, stripped, as a dict by column name."""
+    if not fields:
+        return [{} for _ in range(count)]
+    stripped = [list(map(str.strip, column)) for column in fields.values()]
+    rows = list(map(dict, map(zip, repeat(list(fields)), zip(*stripped, strict=True))))
+    for name, values in zip(fields, stripped, strict=True):
+        # "None" is Pabulib's empty value: rare, so it is removed afterwards.
+        empty = {value for value in set(values) if value.lower() == "none"}
+        if empty:
+            for row, value in zip(rows, values, strict=True):
+                if value in empty:
+                    del row[name]
+    return rows
+
+
+def _parse_votes(
+    section: _Section, meta: dict[str, str], projects: tuple[Project, ...]
+) -> tuple[Vote, ...] | _ParsedVotes:
     vote_type = meta["vote_type"]
     required = (
         ("voter_id", "vote", "points") if vote_type in POINTS_VOTE_TYPES else ("voter_id", "vote")
     )
-    reader = _VoteReader(_header(section, required, "VOTES"), vote_type, project_ids)
+    reader = _VoteReader(_header(section, required, "VOTES"), vote_type, projects)
+    parsed = reader.all_votes(section)
+    if parsed is not None:
+        return parsed
     votes: list[Vote] = []
     seen: set[str] = set()
-    for line, row in section[1:]:
+    for line, row in section.body():
         vote = reader.vote(line, row)
         if vote.voter_id in seen:
             raise PabulibError(f"duplicate voter_id {vote.voter_id!r}", line)
         seen.add(vote.voter_id)
         votes.append(vote)
-    return votes
+    return tuple(votes)
 
 
 def _check_counts(section: _Section, meta: dict[str, str], projects: int, votes: int) -> None:
@@ -339,7 +675,8 @@ def _check_counts(section: _Section, meta: dict[str, str], projects: int, votes:
         declared = meta.get(key)
         if declared is None:
             continue
-        line = next(line for line, row in section if row[0].strip() == key)
+        rows = zip(section.lines, section.rows, strict=True)
+        line = next(line for line, row in rows if row[0].strip() == key)
         if not declared.isdigit():
             raise PabulibError(f"{key} is not a whole number: {declared!r}", line)
         if int(declared) != actual:

@@ -1,12 +1,16 @@
 """Reading and writing the Pabulib .pb format."""
 
+import copy
+import dataclasses
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from tests.rules.shared_files import ALL, shared_file
 from votes import pabulib
 from votes.pabulib import Election, PabulibError, Project, Vote
+from votes.rules.profile import Profile, profile_from_election
 
 APPROVAL = '''META
 key;value
@@ -100,6 +104,105 @@ def test_every_shared_file_reads_back_the_same_after_writing(name):
     assert len(election.projects) == int(election.meta["num_projects"])
     assert len(election.votes) == int(election.meta["num_votes"])
     assert pabulib.read(pabulib.write(election)) == election
+
+
+def _same_profiles(first: Profile, second: Profile) -> bool:
+    arrays = ("ballot_starts", "ballot_projects", "ballot_points")
+    return all(
+        getattr(first, name).dtype == getattr(second, name).dtype
+        and np.array_equal(getattr(first, name), getattr(second, name))
+        for name in arrays
+    ) and all(
+        getattr(first, field.name) == getattr(second, field.name)
+        for field in dataclasses.fields(Profile)
+        if field.name not in arrays
+    )
+
+
+def _as_built_in_code(election: Election) -> Election:
+    """The same election without the arrays the parser keeps for `profile_from_election`."""
+    built = Election(meta=election.meta, projects=election.projects, votes=election.votes)
+    assert pabulib.ballot_arrays(built) is None
+    return built
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_the_profile_of_a_shared_file_is_that_of_its_votes(name):
+    election = pabulib.read(shared_file(name))
+    assert pabulib.ballot_arrays(election) is not None  # the votes were read all at once
+    from_arrays = profile_from_election(election)
+    assert _same_profiles(from_arrays, profile_from_election(_as_built_in_code(election)))
+
+
+@pytest.mark.parametrize(
+    ("vote_type", "vote_rows"),
+    [
+        ("approval", "1;a,b\n2;\n3;b"),
+        ("choose-1", "1;b\n2;\n3;a"),
+        ("ordinal", "1;b,a\n2;a"),
+        ("cumulative", "1;a,b;3,2.5\n2;b;1\n3;;"),
+        ("scoring", "1;a,b;1,2\n2;a;0.125"),
+    ],
+)
+def test_profiles_from_the_parsers_arrays_and_from_the_votes_agree(vote_type, vote_rows):
+    points_column = ";points" if vote_type in ("cumulative", "scoring") else ""
+    text = (
+        f"META\nkey;value\nbudget;10\nvote_type;{vote_type}\nPROJECTS\nproject_id;cost\n"
+        f"a;5\nb;4.5\nVOTES\nvoter_id;vote{points_column}\n{vote_rows}\n"
+    )
+    election = pabulib.read(text)
+    assert pabulib.ballot_arrays(election) is not None
+    from_arrays = profile_from_election(election)
+    assert _same_profiles(from_arrays, profile_from_election(_as_built_in_code(election)))
+    assert _same_profiles(from_arrays, profile_from_election(election))  # arrays left intact
+
+
+def test_negative_scores_are_refused_by_the_profile_either_way():
+    text = (
+        "META\nkey;value\nbudget;10\nvote_type;scoring\nPROJECTS\nproject_id;cost\na;5\n"
+        "VOTES\nvoter_id;vote;points\n1;a;-1\n"
+    )
+    election = pabulib.read(text)
+    for either in (election, _as_built_in_code(election)):
+        with pytest.raises(ValueError, match="points must not be negative"):
+            profile_from_election(either)
+
+
+def test_unusual_vote_rows_are_read_as_the_usual_ones():
+    usual = pabulib.read(APPROVAL)
+    # Spaces to strip send the rows to the careful row-by-row reading.
+    spaced = pabulib.read(APPROVAL.replace("v1;p-1,B 2;34", "v1 ; p-1 , B 2;34 "))
+    assert pabulib.ballot_arrays(spaced) is None
+    # Quotes and blank rows in the VOTES section are read with the `csv` module.
+    quoted = pabulib.read(APPROVAL.replace("v1;p-1,B 2;34", '"v1";"p-1,B 2";34\n;\n'))
+    assert pabulib.ballot_arrays(quoted) is not None
+    assert spaced == usual
+    assert quoted == usual
+
+
+def test_votes_read_from_a_file_behave_as_any_election():
+    expected = Election(
+        meta=pabulib.read(APPROVAL).meta,
+        projects=pabulib.read(APPROVAL).projects,
+        votes=(
+            Vote("v1", ("p-1", "B 2"), columns={"age": "34"}),
+            Vote("v2", (), columns={"age": "51"}),
+            Vote("v3", ("x",)),
+        ),
+    )
+    # Each check on a new election, whose votes are not built yet.
+    assert pabulib.read(APPROVAL) == expected
+    assert expected == pabulib.read(APPROVAL)
+    assert repr(pabulib.read(APPROVAL)) == repr(expected)
+    assert copy.deepcopy(pabulib.read(APPROVAL)) == expected
+    assert dataclasses.replace(pabulib.read(APPROVAL), meta={}).votes == expected.votes
+    assert dataclasses.asdict(pabulib.read(APPROVAL)) == dataclasses.asdict(expected)
+    election = pabulib.read(APPROVAL)
+    assert election.votes is election.votes
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        election.votes = ()  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Election(meta={}, projects=())  # type: ignore[call-arg]
 
 
 def test_write_saves_to_a_path(tmp_path):

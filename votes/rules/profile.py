@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from itertools import chain
 from typing import Literal
 
 import numpy as np
 
-from votes.pabulib import Election
+from votes.pabulib import BallotArrays, Election, ballot_arrays
 
 BallotKind = Literal["approval", "points", "ranking"]
 Amount = int | Fraction | Decimal | str
@@ -115,15 +116,8 @@ def make_profile(
     if (points is None) == (kind == "points"):
         raise ValueError("points are required for points ballots, and only for them")
     starts = np.zeros(len(ballots) + 1, dtype=np.int64)
-    np.cumsum([len(ballot) for ballot in ballots], out=starts[1:])
-    flat: list[int] = []
-    for ballot in ballots:
-        if len(set(ballot)) != len(ballot):
-            raise ValueError(f"a ballot names a project twice: {list(ballot)}")
-        try:
-            flat.extend(index[project_id] for project_id in ballot)
-        except KeyError as error:
-            raise ValueError(f"a ballot names an unknown project: {error.args[0]!r}") from None
+    np.cumsum(list(map(len, ballots)), out=starts[1:])
+    flat = _project_indices(ballots, index, starts)
     scaled_points, points_scale = _scaled_points(points, ballots)
     return Profile(
         project_ids=project_ids,
@@ -137,20 +131,58 @@ def make_profile(
     )
 
 
+def _project_indices(
+    ballots: Sequence[Sequence[str]], index: dict[str, int], starts: np.ndarray
+) -> np.ndarray:
+    """All the ballots' projects as indices, in order; ValueError for an unknown project or a
+    project named twice in a ballot.
+
+    The checks run on whole arrays (ballots number up to 100,000); only when one fails are the
+    ballots gone through one by one, to report the first faulty one.
+    """
+    try:
+        named = map(index.__getitem__, chain.from_iterable(ballots))
+        flat = np.fromiter(named, dtype=np.int64, count=int(starts[-1]))
+    except (KeyError, TypeError):
+        return _checked_project_indices(ballots, index)
+    # A ballot names a project twice if a (voter, project) pair comes twice.
+    voters = np.repeat(np.arange(len(ballots), dtype=np.int64), np.diff(starts))
+    pairs = np.sort(voters * len(index) + flat)
+    if (pairs[1:] == pairs[:-1]).any():
+        return _checked_project_indices(ballots, index)
+    return flat
+
+
+def _checked_project_indices(ballots: Sequence[Sequence[str]], index: dict[str, int]) -> np.ndarray:
+    flat: list[int] = []
+    for ballot in ballots:
+        if len(set(ballot)) != len(ballot):
+            raise ValueError(f"a ballot names a project twice: {list(ballot)}")
+        try:
+            flat.extend(index[project_id] for project_id in ballot)
+        except KeyError as error:
+            raise ValueError(f"a ballot names an unknown project: {error.args[0]!r}") from None
+    return np.array(flat, dtype=np.int64)
+
+
 def _scaled_points(
     points: Sequence[Sequence[Amount]] | None, ballots: Sequence[Sequence[str]]
 ) -> tuple[np.ndarray, int]:
     """Points as integers times a common scale (1 point per entry when there are none)."""
     if points is None:
-        return np.ones(sum(len(ballot) for ballot in ballots), dtype=np.int64), 1
-    flat: list[Amount] = []
-    for ballot, ballot_points in zip(ballots, points, strict=True):
-        if len(ballot) != len(ballot_points):
-            raise ValueError("each ballot needs exactly one points value per project")
-        flat.extend(ballot_points)
+        return np.ones(sum(map(len, ballots)), dtype=np.int64), 1
+    if list(map(len, points)) != list(map(len, ballots)):  # then find the first faulty ballot
+        for ballot, ballot_points in zip(ballots, points, strict=True):
+            if len(ballot) != len(ballot_points):
+                raise ValueError("each ballot needs exactly one points value per project")
+    return _scaled(list(chain.from_iterable(points)))
+
+
+def _scaled(flat: list[Amount]) -> tuple[np.ndarray, int]:
+    """Points as integers times their common scale; ValueError if one is negative."""
     try:  # the usual case, whole points, without building a Fraction per value
-        whole = [int(value) for value in flat]
-        if all(w == value for w, value in zip(whole, flat, strict=True)):
+        whole = list(map(int, flat))
+        if whole == flat:
             return _non_negative(np.array(whole, dtype=np.int64)), 1
     except (TypeError, ValueError):
         pass
@@ -170,6 +202,9 @@ def profile_from_election(election: Election) -> Profile:
     """The profile of a Pabulib election: approval and choose-1 ballots are approvals,
     cumulative and scoring ballots are points, ordinal ballots are rankings."""
     kind = _KIND_OF_VOTE_TYPE[election.vote_type]
+    arrays = ballot_arrays(election)
+    if arrays is not None:
+        return _profile_from_arrays(election, kind, arrays)
     with_points = kind == "points"
     return make_profile(
         projects=[(project.project_id, project.cost) for project in election.projects],
@@ -177,4 +212,25 @@ def profile_from_election(election: Election) -> Profile:
         ballots=[vote.projects for vote in election.votes],
         points=[vote.points or () for vote in election.votes] if with_points else None,
         kind=kind,
+    )
+
+
+def _profile_from_arrays(election: Election, kind: BallotKind, arrays: BallotArrays) -> Profile:
+    """What `make_profile` gives, from the arrays the parser made while checking the file as
+    `make_profile` does (unique project ids, known projects named once per ballot, costs and
+    budget not negative), without building the votes."""
+    if arrays.points is None:
+        points, points_scale = np.ones(len(arrays.projects), dtype=np.int64), 1
+    else:
+        points, points_scale = _scaled(arrays.points)
+    return Profile(
+        project_ids=tuple(project.project_id for project in election.projects),
+        costs=tuple(exact(project.cost) for project in election.projects),
+        budget=exact(election.budget),
+        kind=kind,
+        # Copies: the election keeps its arrays for the next profile.
+        ballot_starts=arrays.starts.copy(),
+        ballot_projects=arrays.projects.copy(),
+        ballot_points=points,
+        points_scale=points_scale,
     )
