@@ -6,7 +6,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     STATIC_MANIFEST=true \
     STATIC_ROOT=/app/var/static \
-    MEDIA_ROOT=/app/var/media
+    MEDIA_ROOT=/app/var/media \
+    NUMBA_CACHE_DIR=/app/var/numba
 
 WORKDIR /app
 RUN useradd --create-home --uid 1000 encommun
@@ -22,6 +23,7 @@ RUN pip install . \
     && mkdir -p var/static var/media \
     && DEBUG=true python manage.py compiletranslations \
     && DEBUG=true python manage.py collectstatic --noinput \
+    && python -c "import votes.rules; votes.rules.warm_up()" \
     && chown -R encommun:encommun /app/var
 
 USER encommun

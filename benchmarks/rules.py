@@ -33,6 +33,7 @@ from votes.rules import (  # noqa: E402
     greedy,
     official,
     profile_from_election,
+    warm_up,
 )
 
 SHARED = ROOT / ".." / "shared" / "pabulib"
@@ -234,6 +235,7 @@ def main() -> None:
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args()
     references = json.loads(REFERENCES.read_text()) if REFERENCES.exists() else {}
+    warm_up()  # compiling the engine's loops (once per machine) is not what is measured
     rows = []
     for path in sorted(SHARED.glob("*.pb"), key=lambda p: p.stat().st_size):
         if args.only in path.name:

@@ -39,14 +39,9 @@ from fractions import Fraction
 
 import numpy as np
 
+from votes.rules import proof_kernel
 from votes.rules.equal_shares_batch import batch_winners
-from votes.rules.equal_shares_run import (
-    TOLERANCE,
-    EqualSharesInput,
-    EqualSharesRun,
-    float_price,
-    utility_sum,
-)
+from votes.rules.equal_shares_run import TOLERANCE, EqualSharesInput, EqualSharesRun
 
 # Sizing the proofs (these only change the speed, never the result): up to MAX_ATTEMPTS
 # intervals are tried from one start; the next size is SIZE_FACTOR * size / ratio, within a
@@ -57,7 +52,7 @@ MAX_SCALE = 8
 GOOD_ENOUGH = 0.6
 MAX_JUMP = 2**40
 # Rivals whose cheap bound used more than TIGHTEN of their margin get the exact bound.
-TIGHTEN = 0.3
+TIGHTEN = 0.6
 # When proofs cost more than they save, they are only tried again every RETRY_EVERY steps.
 RETRY_EVERY = 16
 # Batches of consecutive steps start with FIRST_BATCH budgets and double up to MAX_BATCH.
@@ -205,65 +200,56 @@ class _Worth:
             self.last_proof = step
 
 
-class _BudgetHistory:
-    """Every voter's budget before each round of a proof, rebuilt only when asked for: from
-    the budgets after the last round, undoing each round's payments (a round only changes
-    its winner's supporters). Most proofs fail or are superseded by a longer one, and copying
-    every voter's budget at every round cost more than the proofs' arithmetic."""
-
-    def __init__(self) -> None:
-        self.changes: list[tuple[np.ndarray, np.ndarray]] = []  # (supporters, before)
-        self.final: np.ndarray | None = None
-        self.states: list[np.ndarray] | None = None
-
-    def append_round(self, supporters: np.ndarray, before: np.ndarray) -> None:
-        self.changes.append((supporters, before))
-
-    def __getitem__(self, t: int) -> np.ndarray:
-        if self.states is None:
-            assert self.final is not None, "the budgets after the last round are not known"
-            current, states = self.final.copy(), []
-            for supporters, before in reversed(self.changes):
-                current[supporters] = before
-                states.append(current.copy())
-            self.states = states[::-1]
-        return self.states[t]
-
-
 @dataclass
 class _Trajectory:
-    """Budgets and prices along the winners at one voter budget (one end of an interval),
-    with lower bounds on each rival's margin (its cost minus what its supporters could pay
-    at the round's price) and upper bounds on each project's money after the last round."""
+    """Prices along the winners at one voter budget (one end of an interval), the voters
+    who may be short of a full share in each round, lower bounds on each rival's margin (its
+    cost minus what its supporters could pay at the round's price) and upper bounds on each
+    project's money after the last round. Budgets are not kept: a voter's budget before a
+    round follows from the voter budget and the prices of the rounds it took part in."""
 
     voter_budget: float
-    rhos: list[float] = field(default_factory=list)
-    budgets: list[np.ndarray] | _BudgetHistory = field(default_factory=_BudgetHistory)
-    short: list[np.ndarray] = field(default_factory=list)  # may be short (over supporters)
-    margins: list[np.ndarray] = field(default_factory=list)  # per round, over all projects
-    final_money: np.ndarray | None = None
-    # (round, project): its supporters' budgets before the round, and its exact margin
-    near_ends: dict[tuple[int, int], tuple[np.ndarray, float]] = field(default_factory=dict)
+    rhos: np.ndarray  # per round
+    short: np.ndarray  # per round over the winner's supporters, rounds laid end to end
+    margins: np.ndarray  # rounds x projects
+    final_money: np.ndarray  # per project
+    lacking: np.ndarray = field(init=False)  # exact margins at this end, nan until computed
+
+    def __post_init__(self) -> None:
+        self.lacking = np.full(self.margins.shape, np.nan)
 
     @classmethod
     def of_run(cls, run: EqualSharesRun) -> _Trajectory:
         """The trajectory of an exact, recorded run: margins from the supporters' money and
         from the tangent at a price evaluated earlier in the run (what supporters can pay is
         concave in the price, and budgets only shrink during a run)."""
-        margins = []
-        for record in run.records:
+        margins = np.empty((len(run.records), len(run.costs)))
+        for t, record in enumerate(run.records):
             by_money = run.costs - record.available
             with np.errstate(invalid="ignore"):  # projects nobody supports: inf * 0
                 by_tangent = record.floor_slope * (record.price_floor - float(record.rho))
-            margins.append(np.maximum(by_money, by_tangent))
+            margins[t] = np.maximum(by_money, by_tangent)
+        short = [~price.full for price in run.prices]
         return cls(
             voter_budget=float(run.voter_budget),
-            rhos=[float(record.rho) for record in run.records],
-            budgets=[record.budgets for record in run.records],
-            short=[~price.full for price in run.prices],
+            rhos=np.array([float(record.rho) for record in run.records]),
+            short=np.concatenate(short) if short else np.zeros(0, dtype=bool),
             margins=margins,
             final_money=run.available.copy(),
         )
+
+
+def _steps_to_closing(near: _Trajectory, far: _Trajectory, steps: int) -> int:
+    """How many steps past `far` the rivals' margins, shrinking over the `steps` from
+    `near` to `far` as they did, would take to close: where the outcome probably changes,
+    and longer proofs fail. Only the margins computed exactly at both ends count."""
+    known = np.isfinite(near.lacking) & (near.lacking > 0)
+    shrinking = near.lacking[known] - far.margins[known]
+    closing = shrinking > 0
+    if not closing.any():
+        return steps
+    left = np.maximum(far.margins[known][closing], 0.0) / shrinking[closing]
+    return max(1, int(steps * float(left.min())))
 
 
 class _StepSearch:
@@ -271,13 +257,42 @@ class _StepSearch:
 
     def __init__(self, data: EqualSharesInput, run: EqualSharesRun) -> None:
         self.data, self.run = data, run
-        self.winners = run.winners
+        self.winners = np.array(run.winners, dtype=np.int64)
         self.unit = float(data.profile.money_scale)
         self.costs = run.costs
         self.sizes = np.array([len(s) for s in data.supporters], dtype=float)
         self.float_runs = 0
         self.first_size = 0
-        self.never = self._never_rounds()
+        self._lay_out_chain()
+
+    def _lay_out_chain(self) -> None:
+        """Arrays for the compiled proof: for each voter, the rounds whose winner it
+        supports (in order, with its share per unit of rho), and each round's rivals."""
+        data, winners = self.data, self.run.winners
+        rounds, projects = len(winners), len(self.costs)
+        counts = np.array([len(data.supporters[w]) for w in winners], dtype=np.int64)
+        self.w_ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        if rounds:
+            voters = np.concatenate([data.supporters[w] for w in winners])
+            shares = np.concatenate([data.float_utilities[w] for w in winners])
+        else:
+            voters, shares = np.zeros(0, dtype=np.int64), np.zeros(0)
+        order = np.argsort(voters, kind="stable")  # by voter, rounds in order
+        self.v_round = np.repeat(np.arange(rounds, dtype=np.int64), counts)[order]
+        self.v_share = shares[order].astype(float)
+        bounds = np.searchsorted(voters[order], np.arange(len(data) + 1)).astype(np.int64)
+        self.v_start, self.v_end = bounds[:-1].copy(), bounds[1:].copy()
+        candidates = np.zeros(projects, dtype=bool)
+        candidates[list(data.candidates)] = True
+        won = np.zeros(projects, dtype=bool)
+        self.rivals = np.zeros((rounds, projects), dtype=bool)
+        for t, (winner, never) in enumerate(zip(winners, self._never_rounds(), strict=True)):
+            won[winner] = True
+            self.rivals[t] = candidates & ~won & ~never
+        self.final_rivals = candidates & ~won
+        self.co_support = np.zeros((rounds, projects))
+        for t, winner in enumerate(winners):
+            self.co_support[t] = data.co_support(winner)
 
     def _never_rounds(self) -> list[np.ndarray]:
         """Per round, the projects that can never undercut its winner: their lowest possible
@@ -288,7 +303,7 @@ class _StepSearch:
             self.costs / np.where(self.data.total_utility > 0, self.data.total_utility, np.inf),
         )
         result = []
-        for t, (rho, winner) in enumerate(zip(self.run.rhos, self.winners, strict=True)):
+        for t, (rho, winner) in enumerate(zip(self.run.rhos, self.run.winners, strict=True)):
             never = lowest > rho * (1 + 1e-9)
             for p in np.flatnonzero(np.abs(lowest - rho) <= rho * 1e-9):
                 exact = self.run.exact_rho(t)  # too close for floats
@@ -303,12 +318,13 @@ class _StepSearch:
         far end starts the next one, until no interval can be proven."""
         base, proven = _Trajectory.of_run(self.run), 0
         while True:
-            jump, base = self._longest_proof(base, size)
+            jump, far = self._longest_proof(base, size)
             if not jump:
                 return proven
             proven += jump
             self.first_size = self.first_size or jump
-            size = jump
+            size = min(jump, _steps_to_closing(base, far, jump))
+            base = far
 
     def _longest_proof(self, base: _Trajectory, size: int) -> tuple[int, _Trajectory]:
         """The longest interval from `base` proven in a few attempts, and the trajectory at
@@ -316,7 +332,7 @@ class _StepSearch:
         margins suggests trying about size / ratio steps next (within a factor of 4)."""
         proven, far_end = 0, base
         for _ in range(MAX_ATTEMPTS):
-            ratio, trajectory = _Proof(self, base, size).check()
+            ratio, trajectory = self.prove(base, size)
             self.float_runs += 1
             if ratio < 1:
                 proven, far_end = size, trajectory
@@ -328,169 +344,42 @@ class _StepSearch:
                 break
         return proven, far_end
 
+    def prove(self, base: _Trajectory, size: int) -> tuple[float, _Trajectory]:
+        """Checks one interval [base, base + size steps], following the winners in floats
+        (`proof_kernel.check`): the worst ratio of what a rival could gain to what it lacks,
+        below 1 when the outcome is proven constant, and the trajectory at the far end.
 
-class _Proof:
-    """Checks one interval [base, base + size steps], following the winners in floats.
-
-    A rival's supporters gain at most `self.gain`: every voter gains the width of the
-    interval, plus, in each round it paid a full share in, the fall of that share (a voter
-    short of a full share gains less); summed over the rival's supporters with the
-    co-support counts, one vector operation per round.
-    """
-
-    def __init__(self, search: _StepSearch, base: _Trajectory, size: int) -> None:
-        self.search, self.base, self.data = search, base, search.data
-        self.width = size * search.unit
-        far_budget = base.voter_budget + self.width
-        self.far = _Trajectory(voter_budget=far_budget)
-        n = len(self.data)
-        self.budgets = np.full(n, far_budget)
-        self.history = _BudgetHistory()  # the far end's budgets before each round
-        self.far.budgets = self.history
-        self.gain = self.width * search.sizes
-        self.low_slope = np.ones(n)
-        self.high_slope = np.ones(n)
-        self.tolerance = TOLERANCE * max(far_budget, 1.0)
-        self.slack = RELATIVE_SLACK * (search.costs + search.sizes * far_budget)
-
-    def check(self) -> tuple[float, _Trajectory]:
-        """Worst ratio of (what a rival could gain) to (what it lacks) over all rounds and
-        rivals: below 1 the outcome is proven constant on the interval."""
-        remaining = set(self.data.candidates)
-        worst = 0.0
-        for t, winner in enumerate(self.search.winners):
-            remaining.discard(winner)
-            rivals = np.array(sorted(remaining), dtype=np.int64)
-            worst = max(worst, self._round(t, winner, rivals))
-            if worst >= 1:
-                return worst, self.far
-        self.history.final = self.budgets  # no longer changes
-        return max(
-            worst, self._after_last_round(np.array(sorted(remaining), dtype=np.int64))
-        ), self.far
-
-    def _after_last_round(self, rivals: np.ndarray) -> float:
-        """No project may become affordable after the last round."""
-        money = self.base.final_money + self.gain
-        self.far.final_money = money
-        if not len(rivals):
-            return 0.0
-        lacking = self.search.costs[rivals] - self.base.final_money[rivals]
-        gain = self.gain[rivals] + self.slack[rivals]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratios = np.where(lacking > 0, gain / lacking, np.inf)
-        for j in np.flatnonzero(ratios >= 1):  # count their money exactly
-            p = int(rivals[j])
-            money[p] = float(self.budgets[self.data.supporters[p]].sum())
-            ratios[j] = 0.0 if money[p] + self.slack[p] < self.search.costs[p] else np.inf
-        return float(ratios.max())
-
-    def _round(self, t: int, winner: int, rivals: np.ndarray) -> float:
+        A rival's supporters gain at most: every voter the width of the interval, plus, in
+        each round it paid a full share in, the fall of that share (a voter short of a full
+        share gains less); summed over the rival's supporters with the co-support counts."""
         data = self.data
-        supporters, utilities = data.supporters[winner], data.float_utilities[winner]
-        before = self.budgets[supporters]
-        cost = float(data.profile.scaled_costs[winner])
-        near_short = self.base.short[t]  # short sets only shrink as budgets grow
-        unit = data.unit_utility(winner)
-        total = data.total_utility[winner]
-        rho, _ = float_price(before, utilities, cost, total, near_short, unit)
-        # Floats classify with a margin: short for sure only if clearly short at the far end
-        # (then short on the whole interval); maybe short if it may be at the near end.
-        per_rho = utilities if unit is None else unit  # a share is rho * per_rho
-        shares = rho * per_rho  # computed once: the same floats as inline
-        may_short_far = before < shares + self.tolerance
-        sure_short = (before < shares - self.tolerance) & near_short
-        may_short = near_short | may_short_far
-        low, high = self.low_slope[supporters], self.high_slope[supporters]
-        price_low, price_high = _price_slopes(
-            utilities, unit, total, low, high, may_short, sure_short
+        width = size * self.unit
+        far_budget = base.voter_budget + width
+        rounds, projects = self.rivals.shape
+        far = _Trajectory(
+            voter_budget=far_budget,
+            rhos=np.empty(rounds),
+            short=np.zeros(len(base.short), dtype=bool),
+            margins=np.empty((rounds, projects)),
+            final_money=np.empty(projects),
         )
-        self.far.rhos.append(rho)
-        self.history.append_round(supporters, before)
-        self.far.short.append(may_short_far)
-        self.far.margins.append(self.base.margins[t] - self.gain)
-        worst = self._rivals(t, rivals, rho, (price_high - price_low) * self.width / 4)
-        # Carry the slope bounds through the round: a voter paying in full keeps more as the
-        # share falls; one short at both ends keeps nothing; one changing side, anything.
-        self.low_slope[supporters] = np.where(may_short, 0.0, low + price_low * per_rho)
-        self.high_slope[supporters] = np.where(sure_short, 0.0, high + price_high * per_rho)
-        self.budgets[supporters] = np.maximum(before - shares, 0.0)
-        self.gain += max(self.base.rhos[t] - rho, 0.0) * self.data.co_support(winner)
-        return worst
-
-    def _rivals(self, t: int, rivals: np.ndarray, rho: float, price_deviation: float) -> float:
-        """Worst ratio over this round's rivals; cheap bounds first, exact bound if needed."""
-        rivals = rivals[~self.search.never[t][rivals]]
-        if not len(rivals):
-            return 0.0
-        margins = self.base.margins[t][rivals]
-        gain = self.gain[rivals] + self.slack[rivals]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratios = np.where(margins > 0, gain / margins, np.inf)
-        # Rivals whose cheap bound is not comfortably small get the tight bound: proofs
-        # fail less, and the ratio that sizes the next interval is more telling.
-        for j in np.flatnonzero(ratios >= TIGHTEN):
-            ratios[j] = self._exact_ratio(t, int(rivals[j]), rho, price_deviation)
-            if ratios[j] >= 1:
-                return float(ratios[j])
-        return float(ratios.max())
-
-    def _exact_ratio(self, t: int, p: int, rho_far: float, price_deviation: float) -> float:
-        """Bound what p's supporters could pay at the winner's price over the interval (a
-        concave piecewise-linear function of the voter budget) against p's cost."""
-        data, base = self.data, self.base
-        supporters, utilities = data.supporters[p], data.float_utilities[p]
-        rho_near, cost = base.rhos[t], self.search.costs[p]
-        known = base.near_ends.get((t, p))  # attempts from one base share its near end
-        if known is None:
-            near = base.budgets[t][supporters]
-            lacking = cost - float(np.minimum(near, rho_near * utilities).sum())
-            base.margins[t][p] = lacking
-            known = base.near_ends[t, p] = (near, lacking)
-        near, lacking = known
-        far = self.budgets[supporters]
-        self.far.margins[t][p] = cost - float(np.minimum(far, rho_far * utilities).sum())
-        if lacking <= 0:
-            return np.inf
-        width = self.width
-        deviation = (self.high_slope[supporters] - self.low_slope[supporters]) * width / 4
-        most = _concave_maximum(
-            near + deviation,
-            (far - near) / width,
-            (rho_near + price_deviation) * utilities,
-            (rho_far - rho_near) / width * utilities,
+        election = (*data.supporter_arrays, self.costs, data.total_utility)
+        chain = (
+            self.winners, self.w_ptr, self.v_start, self.v_end, self.v_round, self.v_share,
+            self.rivals, self.final_rivals, self.co_support,
+        )  # fmt: skip
+        near = (
+            base.voter_budget, base.rhos, base.short, base.margins, base.lacking,
+            base.final_money,
+        )  # fmt: skip
+        ratio = proof_kernel.check(
+            election,
+            chain,
+            near,
+            (far.rhos, far.short, far.margins, far.final_money),
             width,
+            TOLERANCE * max(far_budget, 1.0),
+            RELATIVE_SLACK * (self.costs + self.sizes * far_budget),
+            TIGHTEN,
         )
-        return (most + self.slack[p] - (cost - lacking)) / lacking
-
-
-def _price_slopes(utilities, unit, total, low, high, may_short, sure_short) -> tuple[float, float]:
-    """Bounds on how fast a round's rho falls per unit of voter budget: the short voters'
-    budgets grow and cover more of the cost, shared by those paying in full."""
-    full_utility_low = total - utility_sum(utilities, may_short, unit)
-    full_utility_high = total - utility_sum(utilities, sure_short, unit)
-    if full_utility_low <= 0:
-        return 0.0, np.inf
-    # Slopes may be infinite: select them (a masked product would give inf * 0 = nan).
-    high_speed = float(high[may_short].sum()) / full_utility_low
-    low_speed = float(low[sure_short].sum()) / full_utility_high
-    return low_speed, high_speed
-
-
-def _concave_maximum(a, b, c, e, width: float) -> float:
-    """Maximum over x in [0, width] of sum(min(a + b x, c + e x)): concave and piecewise
-    linear, so its maximum is where its slope turns negative."""
-    first_is_lower = (a < c) | ((a == c) & (b <= e))
-    slope = float(np.where(first_is_lower, b, e).sum())
-    if slope <= 0:
-        return float(np.minimum(a, c).sum())
-    with np.errstate(divide="ignore", invalid="ignore"):
-        crossing = (c - a) / (b - e)
-    inside = np.isfinite(crossing) & (crossing > 0) & (crossing < width)
-    points = crossing[inside]
-    changes = np.where(first_is_lower, e - b, b - e)[inside]
-    order = np.argsort(points)
-    slopes = slope + np.cumsum(changes[order])
-    turning = np.flatnonzero(slopes <= 0)
-    x = float(points[order][turning[0]]) if len(turning) else width
-    return float(np.minimum(a + b * x, c + e * x).sum())
+        return ratio, far

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
 import numpy as np
 
+from votes.rules import run_kernel
 from votes.rules.profile import Profile
 from votes.rules.scores import RankPoints, entry_points
 
@@ -88,6 +90,15 @@ class EqualSharesInput:
         if self.utility == "points":
             return entry_points(profile, self.rank_points).astype(np.int64)
         raise ValueError(f"unknown utility {self.utility!r}")
+
+    @cached_property
+    def supporter_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every project's supporters laid end to end: (offsets, voters, float utilities)."""
+        counts = np.array([len(s) for s in self.supporters], dtype=np.int64)
+        offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        voters = np.concatenate([np.zeros(0, dtype=np.int64), *self.supporters])
+        utilities = np.concatenate([np.zeros(0), *self.float_utilities])
+        return offsets, voters.astype(np.int64), utilities.astype(float)
 
     def unit_utility(self, p: int) -> float | None:
         """The utility every supporter of p has for it, when it is the same for all: its
@@ -209,7 +220,6 @@ class RoundRecord:
 
     winner: int
     rho: float
-    budgets: np.ndarray  # float budgets before the payment
     available: np.ndarray  # float money of each project's supporters before the payment
     price_floor: np.ndarray  # lower bound on each project's rho this round
     floor_slope: np.ndarray  # utility paying in full at that floor (a supergradient)
@@ -357,19 +367,20 @@ class EqualSharesRun:
 
     def estimate(self, p: int) -> tuple[float, float, float] | None:
         """(rho, error bound, slope) of project p in floats, or None if it is unaffordable."""
-        budgets = self.budgets[self.data.supporters[p]]
+        offsets, voters, utilities = self.data.supporter_arrays
         cost = self.costs[p]
-        available = float(budgets.sum())
-        margin = self.tolerance * (len(budgets) + 1)
-        if available < cost - margin:
+        margin = self.tolerance * (offsets[p + 1] - offsets[p] + 1)
+        unit = self.data.unit_utility(p) or 0.0
+        priced = (offsets[p], offsets[p + 1], voters, utilities, self.budgets, cost)
+        total = self.data.total_utility[p]
+        _, rho, slope = run_kernel.estimate(*priced, total, unit, margin)
+        if np.isnan(rho):  # too close for floats: count exactly
+            exact_cost = self.data.profile.scaled_costs[p]
+            if self.exact_total(self.data.supporters[p]) < exact_cost:
+                return None
+            _, rho, slope = run_kernel.estimate(*priced, total, unit, -1.0)
+        if np.isinf(rho):
             return None
-        # Too close for floats: count exactly.
-        exact_cost = self.data.profile.scaled_costs[p]
-        if available < cost + margin and self.exact_total(self.data.supporters[p]) < exact_cost:
-            return None
-        utilities = self.data.float_utilities[p]
-        unit = self.data.unit_utility(p)
-        rho, slope = float_price(budgets, utilities, cost, self.data.total_utility[p], unit=unit)
         # Sums over up to 1e5 terms lose at most ~1e-11 relatively; allow 1e-9.
         error = 1e-9 * (rho + cost / max(slope, 1.0))
         return rho, error, slope
@@ -458,7 +469,6 @@ class EqualSharesRun:
                 RoundRecord(
                     winner=winner,
                     rho=price.rho,
-                    budgets=self.budgets.copy(),
                     available=self.available.copy(),
                     price_floor=self.floor.copy(),
                     floor_slope=self.floor_slope.copy(),
@@ -507,9 +517,10 @@ class EqualSharesRun:
         self.prices.append(price)
         self.remaining.discard(winner)
         if self.record:
-            positions, projects = self.data.ballots_of_supporters(winner)
-            change = (after - before)[positions]
-            self.available += np.bincount(projects, change, minlength=len(self.available))
+            data = self.data
+            run_kernel.spread(
+                self.available, supporters, after - before, data.voter_starts, data.voter_projects
+            )
 
     def remaining_candidates(self) -> list[int]:
         """Supported projects with a cost that were not selected."""

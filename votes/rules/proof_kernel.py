@@ -1,0 +1,369 @@
+"""The compiled loop of one proof of the completion search (`budget_increase`).
+
+A proof follows the winners of a run at the far end of an interval of voter budgets and
+bounds, round by round, what every rival's supporters could pay (see `budget_increase`).
+Most of that work only concerns a few voters: those short of a full share at the near end
+(a voter paying in full at the near end pays in full on the whole interval) and the
+supporters of the rivals that need the tight bound. NumPy would touch every supporter of
+every winner in every proof; this loop touches only those voters, and brings each one's
+budget up to date on demand from the rounds it took part in ("catching up"). It is compiled
+with numba; the cache keeps the machine code between processes.
+
+Every voter's budget follows one formula whatever its side: max(0, budget - rho * share).
+
+The arrays come in tuples:
+- election: (supporters' offsets per project, supporters, their utilities, costs, total
+  utility per project);
+- chain (the winners followed): (winners, offsets of each round's supporters in the short
+  masks, for each voter the start and end of its entries, the round and the share per unit
+  of rho of each entry, rivals per round, rivals after the last round, co-support per round);
+- near end: (voter budget, rhos, short masks, margins, exact margins or nan, final money);
+- far end, written: (rhos, short masks, margins, final money).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def _catch_up(i, t, walk, chain):
+    """Apply to voter i the rounds before t it has not been brought through: rounds it paid
+    a full share in at the near end, so at the far end too (slopes grow with the share)."""
+    budgets, low, high, next_entry, rhos, price_low, price_high = walk[:7]
+    near_budgets, near_rhos = walk[9], walk[10]
+    v_end, v_round, v_share = chain[3], chain[4], chain[5]
+    k = next_entry[i]
+    while k < v_end[i] and v_round[k] < t:
+        r = v_round[k]
+        share = v_share[k]
+        left = budgets[i] - rhos[r] * share
+        budgets[i] = left if left > 0.0 else 0.0
+        left = near_budgets[i] - near_rhos[r] * share
+        near_budgets[i] = left if left > 0.0 else 0.0
+        low[i] += price_low[r] * share
+        high[i] += price_high[r] * share
+        k += 1
+    next_entry[i] = k
+
+
+@njit(cache=True)
+def _examine(t, walk, chain, election, near_short, before, shares, examined, positions):
+    """Bring up to date the winner's supporters short at the near end (the others pay a
+    full share on the whole interval); their budgets, shares, ids and positions in the
+    short masks go to the buffers. Returns how many, and the sum of their shares."""
+    sup_ptr, sup_idx, sup_u = election[0], election[1], election[2]
+    first, offset = sup_ptr[chain[0][t]], chain[1][t]
+    count = 0
+    utility = 0.0
+    for j in range(sup_ptr[chain[0][t] + 1] - first):
+        if near_short[offset + j]:
+            i = sup_idx[first + j]
+            _catch_up(i, t, walk, chain)
+            examined[count] = i
+            positions[count] = offset + j
+            before[count] = walk[0][i]
+            shares[count] = sup_u[first + j]
+            utility += shares[count]
+            count += 1
+    return count, utility
+
+
+@njit(cache=True)
+def _far_price(count, before, shares, cost, total, utility, short):
+    """rho at the far end, from below: the voters examined include every short one, so
+    counting them all short gives a rho no higher than the true one; each step only raises
+    rho, until the set of short voters no longer changes (else water-filling in order)."""
+    rho = cost / total
+    if count and total - utility > 0.0:
+        rho = max(rho, (cost - before[:count].sum()) / (total - utility))
+    for j in range(count):
+        short[j] = before[j] < rho * shares[j]
+    for _ in range(8):
+        paid = 0.0
+        rest = total
+        for j in range(count):
+            if short[j]:
+                paid += before[j]
+                rest -= shares[j]
+        if rest <= 0.0:
+            break
+        rho = max(rho, (cost - paid) / rest)
+        changed = False
+        for j in range(count):
+            now = before[j] < rho * shares[j]
+            changed = changed or now != short[j]
+            short[j] = now
+        if not changed:
+            return rho
+    return _water_filling(count, before, shares, cost, total)
+
+
+@njit(cache=True)
+def _water_filling(count, before, shares, cost, total):
+    """rho by filling up in order of budget per share: who cannot pay it is short."""
+    order = np.argsort(before[:count] / shares[:count])
+    paid = 0.0
+    rest = total
+    for j in order:
+        if (cost - paid) / rest * shares[j] <= before[j]:
+            break
+        paid += before[j]
+        rest -= shares[j]
+    return (cost - paid) / rest if rest > 0.0 else np.inf
+
+
+@njit(cache=True)
+def _price_slopes(count, before, shares, examined, rho, total, utility, tolerance, walk):
+    """Bounds on how fast the round's rho falls per unit of voter budget: the short
+    voters' budgets grow and cover more of the cost, shared by those paying in full. Every
+    examined voter may be short somewhere on the interval; only those clearly short at the
+    far end are short on all of it."""
+    low, high = walk[1], walk[2]
+    full_high = total
+    high_sum = 0.0
+    low_sum = 0.0
+    for j in range(count):
+        i = examined[j]
+        high_sum += high[i]
+        if before[j] < rho * shares[j] - tolerance:
+            full_high -= shares[j]
+            low_sum += low[i]
+    full_low = total - utility
+    if full_low <= 0.0:
+        return 0.0, np.inf
+    return low_sum / full_high, high_sum / full_low
+
+
+@njit(cache=True)
+def _concave_maximum(a, b, c, e, count, width):
+    """Maximum over x in [0, width] of sum(min(a + b x, c + e x)) over the first `count`
+    entries: concave and piecewise linear, so its maximum is where its slope turns
+    negative. The tangents at both ends bound it first; the exact maximum sorts the kinks."""
+    slope_start = 0.0
+    slope_end = 0.0
+    at_start = 0.0
+    at_end = 0.0
+    for j in range(count):
+        first_is_lower = a[j] < c[j] or (a[j] == c[j] and b[j] <= e[j])
+        slope_start += b[j] if first_is_lower else e[j]
+        at_start += a[j] if first_is_lower else c[j]
+        first_end, second_end = a[j] + b[j] * width, c[j] + e[j] * width
+        last_is_lower = first_end < second_end or (first_end == second_end and b[j] >= e[j])
+        slope_end += b[j] if last_is_lower else e[j]
+        at_end += first_end if last_is_lower else second_end
+    if slope_start <= 0.0:
+        return at_start
+    if slope_end >= 0.0:
+        return at_end
+    points = np.empty(count)
+    changes = np.empty(count)
+    inside = 0
+    for j in range(count):
+        d = b[j] - e[j]
+        if d == 0.0:
+            continue
+        crossing = (c[j] - a[j]) / d
+        if np.isfinite(crossing) and 0.0 < crossing < width:
+            points[inside] = crossing
+            first_is_lower = a[j] < c[j] or (a[j] == c[j] and b[j] <= e[j])
+            changes[inside] = (e[j] - b[j]) if first_is_lower else (b[j] - e[j])
+            inside += 1
+    x = _weighted_quantile(points, changes, inside, slope_start, width)
+    total = 0.0
+    for j in range(count):
+        total += min(a[j] + b[j] * x, c[j] + e[j] * x)
+    return total
+
+
+@njit(cache=True)
+def _weighted_quantile(points, changes, count, slope, default):
+    """The first point at which `slope` plus the changes at the points up to it (all
+    negative: the function is concave) is no longer positive, or `default`: a selection in
+    linear expected time, without sorting. Reorders the first `count` entries."""
+    low, high = 0, count
+    while low < high:
+        pivot = points[low + (high - low) // 2]
+        # Three parts: below the pivot, at it, above it.
+        below, above = low, high
+        j = low
+        while j < above:
+            if points[j] < pivot:
+                points[below], points[j] = points[j], points[below]
+                changes[below], changes[j] = changes[j], changes[below]
+                below += 1
+                j += 1
+            elif points[j] > pivot:
+                above -= 1
+                points[above], points[j] = points[j], points[above]
+                changes[above], changes[j] = changes[j], changes[above]
+            else:
+                j += 1
+        change_below = 0.0
+        for k in range(low, below):
+            change_below += changes[k]
+        if slope + change_below <= 0.0:
+            high = below
+            continue
+        change_at = 0.0
+        for k in range(below, above):
+            change_at += changes[k]
+        if slope + change_below + change_at <= 0.0:
+            return pivot
+        slope += change_below + change_at
+        low = above
+    return default
+
+
+@njit(cache=True)
+def _tight_ratio(t, p, rho_far, price_deviation, width, walk, chain, election, near, far, ab):
+    """Bound what p's supporters could pay at the winner's price over the interval (a
+    concave piecewise-linear function of the voter budget) against p's cost."""
+    sup_ptr, sup_idx, sup_u, costs = election[0], election[1], election[2], election[3]
+    budgets, low, high = walk[0], walk[1], walk[2]
+    rho_near, lacking_known = near[1][t], near[4]
+    a, b, c, e = ab
+    cost = costs[p]
+    lacking = lacking_known[t, p]
+    known = not np.isnan(lacking)
+    near_pay = 0.0
+    far_pay = 0.0
+    count = 0
+    for q in range(sup_ptr[p], sup_ptr[p + 1]):
+        i = sup_idx[q]
+        u = sup_u[q]
+        _catch_up(i, t, walk, chain)
+        near_budget = walk[9][i]
+        far_pay += min(budgets[i], rho_far * u)
+        if not known:
+            near_pay += min(near_budget, rho_near * u)
+        a[count] = near_budget + (high[i] - low[i]) * width / 4
+        b[count] = (budgets[i] - near_budget) / width
+        c[count] = (rho_near + price_deviation) * u
+        e[count] = (rho_far - rho_near) / width * u
+        count += 1
+    far[2][t, p] = cost - far_pay
+    if not known:
+        lacking = cost - near_pay
+        lacking_known[t, p] = lacking
+        near[3][t, p] = lacking
+    if lacking <= 0.0:
+        return np.inf
+    most = _concave_maximum(a, b, c, e, count, width)
+    return (most + walk[8][p] - (cost - lacking)) / lacking
+
+
+@njit(cache=True)
+def _rivals(t, rho, deviation, width, tighten, walk, chain, election, near, far, ab):
+    """Worst ratio over this round's rivals: the cheap bound (what the supporters gain at
+    most against the margin) first, the tight one where it is not comfortably small."""
+    gain, slack = walk[7], walk[8]
+    rivals, margins = chain[6][t], near[3][t]
+    worst = 0.0
+    for p in range(len(rivals)):
+        if not rivals[p]:
+            continue
+        margin = margins[p]
+        ratio = (gain[p] + slack[p]) / margin if margin > 0.0 else np.inf
+        if ratio >= tighten:
+            ratio = _tight_ratio(t, p, rho, deviation, width, walk, chain, election, near, far, ab)
+            if ratio >= 1.0:
+                return ratio
+        worst = max(worst, ratio)
+    return worst
+
+
+@njit(cache=True)
+def _after_last_round(walk, chain, election, near, far):
+    """No project may become affordable after the last round."""
+    sup_ptr, sup_idx, costs = election[0], election[1], election[3]
+    gain, slack = walk[7], walk[8]
+    final_rivals, final_money, far_money = chain[7], near[5], far[3]
+    rounds = len(chain[0])
+    worst = 0.0
+    for p in range(len(costs)):
+        far_money[p] = final_money[p] + gain[p]
+        if not final_rivals[p]:
+            continue
+        lacking = costs[p] - final_money[p]
+        ratio = (gain[p] + slack[p]) / lacking if lacking > 0.0 else np.inf
+        if ratio >= 1.0:  # count its money exactly
+            money = 0.0
+            for q in range(sup_ptr[p], sup_ptr[p + 1]):
+                _catch_up(sup_idx[q], rounds, walk, chain)
+                money += walk[0][sup_idx[q]]
+            far_money[p] = money
+            ratio = 0.0 if money + slack[p] < costs[p] else np.inf
+        worst = max(worst, ratio)
+    return worst
+
+
+@njit(cache=True)
+def _largest(sup_ptr, projects):
+    largest = 1
+    for p in projects:
+        largest = max(largest, sup_ptr[p + 1] - sup_ptr[p])
+    return largest
+
+
+@njit(cache=True)
+def check(election, chain, near, far, width, tolerance, slack, tighten):
+    """Worst ratio of (what a rival could gain) to (what it lacks) over all rounds and
+    rivals; below 1 the outcome is proven constant on [x0, x0 + width], x0 the near end's
+    voter budget. Writes the far end (complete only below 1)."""
+    sup_ptr, costs, total_utility, co_support = election[0], election[3], election[4], chain[8]
+    winners = chain[0]
+    rounds, n, projects = len(winners), len(chain[2]), len(costs)
+    walk = (
+        np.full(n, near[0] + width),  # budgets at the far end
+        np.ones(n),  # lowest slope of each budget
+        np.ones(n),  # highest slope
+        chain[2].copy(),  # next entry of each voter to apply
+        far[0],  # rhos at the far end
+        np.zeros(rounds),  # lowest fall of each rho per unit of voter budget
+        np.zeros(rounds),  # highest
+        width * (sup_ptr[1:] - sup_ptr[:-1]).astype(np.float64),  # most each rival gains
+        slack,
+        np.full(n, near[0]),  # budgets at the near end
+        near[1],  # rhos at the near end
+    )
+    size = _largest(sup_ptr, winners)
+    before, shares, short = np.empty(size), np.empty(size), np.zeros(size, dtype=np.bool_)
+    examined, positions = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+    rival_size = _largest(sup_ptr, np.arange(projects))
+    ab = (np.empty(rival_size), np.empty(rival_size), np.empty(rival_size), np.empty(rival_size))
+    worst = 0.0
+    for t in range(rounds):
+        w = winners[t]
+        count, utility = _examine(
+            t, walk, chain, election, near[2], before, shares, examined, positions
+        )
+        rho = _far_price(count, before, shares, costs[w], total_utility[w], utility, short)
+        price_low, price_high = _price_slopes(
+            count, before, shares, examined, rho, total_utility[w], utility, tolerance, walk
+        )
+        far[0][t] = rho
+        for j in range(count):  # may be short at the far end: the next proof's hint
+            far[1][positions[j]] = before[j] < rho * shares[j] + tolerance
+        far[2][t] = near[3][t] - walk[7]
+        deviation = (price_high - price_low) * width / 4
+        worst = max(
+            worst, _rivals(t, rho, deviation, width, tighten, walk, chain, election, near, far, ab)
+        )
+        if worst >= 1.0:
+            return worst
+        # Carry the slope bounds through the round, and pay.
+        walk[5][t], walk[6][t] = price_low, price_high
+        for j in range(count):
+            i = examined[j]
+            walk[1][i] = 0.0
+            short_for_sure = before[j] < rho * shares[j] - tolerance
+            walk[2][i] = 0.0 if short_for_sure else walk[2][i] + price_high * shares[j]
+            walk[0][i] = max(before[j] - rho * shares[j], 0.0)
+            walk[9][i] = max(walk[9][i] - near[1][t] * shares[j], 0.0)
+            walk[3][i] += 1  # past round t, where it supports the winner
+        fall = near[1][t] - rho
+        if fall > 0.0:
+            walk[7][:] += fall * co_support[t]
+    return max(worst, _after_last_round(walk, chain, election, near, far))
