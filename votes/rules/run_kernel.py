@@ -11,12 +11,13 @@ from numba import njit
 @njit(cache=True)
 def estimate(first, last, supporters, utilities, budgets, cost, total, unit, margin):
     """(money of the supporters, rho, utility paying a full share) for the project whose
-    supporters are supporters[first:last]; rho is infinite if their money is below the
-    cost by more than `margin`, nan if it is within `margin` of it (floats cannot tell
-    whether it is affordable); a negative margin skips that check (known affordable). rho approximately solves
+    supporters are supporters[first:last]. rho approximately solves
     sum(min(budget, rho * utility)) = cost: by fixed-point iteration from below (each step
     only raises rho, counting short supporters no more than the true ones), else by
-    water-filling in order of budget per utility. `unit` > 0: every supporter's utility."""
+    water-filling in order of budget per utility. `unit` > 0: every supporter's utility.
+    rho is infinite if the money is below the cost by more than `margin`, nan if within
+    `margin` of it (floats cannot tell whether it is affordable); a negative margin skips
+    that check (the project is known to be affordable)."""
     count = last - first
     money = 0.0
     for q in range(first, last):
