@@ -41,7 +41,13 @@ import numpy as np
 
 from votes.rules import proof_kernel
 from votes.rules.equal_shares_batch import batch_winners
-from votes.rules.equal_shares_run import TOLERANCE, EqualSharesInput, EqualSharesRun
+from votes.rules.equal_shares_run import (
+    TOLERANCE,
+    EqualSharesInput,
+    EqualSharesRun,
+    RecordedRun,
+    recorded_run,
+)
 
 # Sizing the proofs (these only change the speed, never the result): up to MAX_ATTEMPTS
 # intervals are tried from one start; the next size is SIZE_FACTOR * size / ratio, within a
@@ -93,13 +99,18 @@ class _Increase:
         self.unit = profile.money_scale
         self.runs, self.proof_runs = 0, 0
         self.fitting: int | None = None  # the last step whose outcome fits the budget
-        self.last_run: EqualSharesRun | None = None  # the exact run at that step, if any
+        self.last_run: EqualSharesRun | RecordedRun | None = None  # the run at that step
 
     def budget(self, step: int) -> Fraction:
         return self.start + step * self.unit
 
-    def exact(self, step: int, record: bool = False) -> EqualSharesRun:
+    def exact(self, step: int, record: bool = False) -> EqualSharesRun | RecordedRun:
+        """The run at `step`; with its records for proofs, in floats where they decide."""
         self.runs += 1
+        if record:
+            recorded = recorded_run(self.data, self.budget(step))
+            if recorded is not None:
+                return recorded
         return EqualSharesRun(self.data, self.budget(step), record=record).run()
 
     def search(self, jump: bool) -> Completion:
@@ -146,7 +157,7 @@ class _Increase:
         return None
 
     def _stop(
-        self, step: int, winners: Sequence[int], run: EqualSharesRun | None
+        self, step: int, winners: Sequence[int], run: EqualSharesRun | RecordedRun | None
     ) -> Completion | None:
         """The completion if the outcome at `step` ends the search: an outcome that
         overspends gives the last one that fits (its run at the step before, the same
@@ -166,8 +177,10 @@ class _Increase:
             return self._completion(step, run)
         return None
 
-    def _completion(self, step: int, run: EqualSharesRun | None) -> Completion:
-        return Completion(run or self.exact(step), step, self.runs, self.proof_runs)
+    def _completion(self, step: int, run: EqualSharesRun | RecordedRun | None) -> Completion:
+        if not isinstance(run, EqualSharesRun):  # the outcome needs the exact run
+            run = self.exact(step)
+        return Completion(run, step, self.runs, self.proof_runs)
 
 
 class _Worth:
@@ -219,7 +232,7 @@ class _Trajectory:
         self.lacking = np.full(self.margins.shape, np.nan)
 
     @classmethod
-    def of_run(cls, run: EqualSharesRun) -> _Trajectory:
+    def of_run(cls, run: EqualSharesRun | RecordedRun) -> _Trajectory:
         """The trajectory of an exact, recorded run: margins from the supporters' money and
         from the tangent at a price evaluated earlier in the run (what supporters can pay is
         concave in the price, and budgets only shrink during a run)."""
@@ -255,7 +268,7 @@ def _steps_to_closing(near: _Trajectory, far: _Trajectory, steps: int) -> int:
 class _StepSearch:
     """Finds how many steps after an exact run surely keep its outcome, chaining proofs."""
 
-    def __init__(self, data: EqualSharesInput, run: EqualSharesRun) -> None:
+    def __init__(self, data: EqualSharesInput, run: EqualSharesRun | RecordedRun) -> None:
         self.data, self.run = data, run
         self.winners = np.array(run.winners, dtype=np.int64)
         self.unit = float(data.profile.money_scale)
@@ -270,18 +283,12 @@ class _StepSearch:
         supports (in order, with its share per unit of rho), and each round's rivals."""
         data, winners = self.data, self.run.winners
         rounds, projects = len(winners), len(self.costs)
-        counts = np.array([len(data.supporters[w]) for w in winners], dtype=np.int64)
+        sup_ptr, sup_idx, sup_u = data.supporter_arrays
+        counts = (sup_ptr[self.winners + 1] - sup_ptr[self.winners]).astype(np.int64)
         self.w_ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
-        if rounds:
-            voters = np.concatenate([data.supporters[w] for w in winners])
-            shares = np.concatenate([data.float_utilities[w] for w in winners])
-        else:
-            voters, shares = np.zeros(0, dtype=np.int64), np.zeros(0)
-        order = np.argsort(voters, kind="stable")  # by voter, rounds in order
-        self.v_round = np.repeat(np.arange(rounds, dtype=np.int64), counts)[order]
-        self.v_share = shares[order].astype(float)
-        bounds = np.searchsorted(voters[order], np.arange(len(data) + 1)).astype(np.int64)
-        self.v_start, self.v_end = bounds[:-1].copy(), bounds[1:].copy()
+        self.v_start, self.v_end, self.v_round, self.v_share = proof_kernel.entries_by_voter(
+            sup_ptr, sup_idx, sup_u, self.winners, len(data)
+        )
         candidates = np.zeros(projects, dtype=bool)
         candidates[list(data.candidates)] = True
         won = np.zeros(projects, dtype=bool)
@@ -303,9 +310,13 @@ class _StepSearch:
             self.costs / np.where(self.data.total_utility > 0, self.data.total_utility, np.inf),
         )
         result = []
+        won = set()
         for t, (rho, winner) in enumerate(zip(self.run.rhos, self.run.winners, strict=True)):
+            won.add(winner)  # no longer a rival: whatever it is marked
             never = lowest > rho * (1 + 1e-9)
             for p in np.flatnonzero(np.abs(lowest - rho) <= rho * 1e-9):
+                if p in won:
+                    continue
                 exact = self.run.exact_rho(t)  # too close for floats
                 floor = Fraction(data.profile.scaled_costs[p]) / int(data.utilities[p].sum())
                 behind = data.tie_order[p] > data.tie_order[winner]

@@ -531,3 +531,73 @@ class EqualSharesRun:
         """Total scaled cost of the projects selected (free projects cost nothing)."""
         costs = self.data.profile.scaled_costs
         return sum(costs[p] for p in self.winners)
+
+
+@dataclass
+class RecordedRun:
+    """A run with the records of `EqualSharesRun(record=True)`, made in floats by
+    `run_kernel.recorded_run`: what the completion's proofs read of a run. Exact values
+    (rarely needed) come from an exact run at the same budget, made when first asked for."""
+
+    data: EqualSharesInput
+    voter_budget: Fraction
+    winners: list[int]
+    rhos: list[float]
+    prices: list[Price]
+    records: list[RoundRecord]
+    available: np.ndarray
+    costs: np.ndarray
+    _exact: EqualSharesRun | None = None
+
+    def exact_rho(self, t: int) -> Fraction:
+        if self._exact is None:
+            self._exact = EqualSharesRun(self.data, self.voter_budget).run()
+            assert self._exact.winners == self.winners, "floats and exact runs disagree"
+        return self._exact.exact_rho(t)
+
+
+def recorded_run(data: EqualSharesInput, voter_budget: Fraction) -> RecordedRun | None:
+    """The run at `voter_budget` with its records, in floats (`run_kernel.recorded_run`),
+    or None where floats cannot decide: then `EqualSharesRun(record=True)` is needed."""
+    costs = np.asarray(data.profile.scaled_costs, dtype=float)
+    units = costs if data.utility == "cost" else np.zeros(len(costs))
+    budget = float(voter_budget)
+    decided, rounds, winners, rhos, full, moneys, floors, slopes, available = (
+        run_kernel.recorded_run(
+            data.supporter_arrays,
+            (data.voter_starts, data.voter_projects),
+            budget,
+            TOLERANCE * max(budget, 1.0),
+            costs,
+            data.total_utility,
+            units,
+            np.array(data.candidates, dtype=np.int64),
+        )
+    )
+    if not decided:
+        return None
+    offsets = data.supporter_arrays[0]
+    counts = [int(offsets[w + 1] - offsets[w]) for w in winners[:rounds]]
+    masks = np.split(full, np.cumsum(counts)[:-1]) if rounds else []
+    return RecordedRun(
+        data=data,
+        voter_budget=voter_budget,
+        winners=winners[:rounds].tolist(),
+        rhos=rhos[:rounds].tolist(),
+        prices=[
+            Price(rho=float(rho), full=mask, emptied=~mask)
+            for rho, mask in zip(rhos[:rounds], masks, strict=True)
+        ],
+        records=[
+            RoundRecord(
+                winner=int(winners[t]),
+                rho=float(rhos[t]),
+                available=moneys[t],
+                price_floor=floors[t],
+                floor_slope=slopes[t],
+            )
+            for t in range(rounds)
+        ],
+        available=available,
+        costs=costs,
+    )

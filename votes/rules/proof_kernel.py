@@ -28,6 +28,31 @@ from numba import njit
 
 
 @njit(cache=True)
+def entries_by_voter(sup_ptr, sup_idx, sup_u, winners, n):
+    """For each voter, the rounds whose winner it supports, in order, and its utility
+    there (the share it pays per unit of rho): (start, end) of its entries, then each
+    entry's round and share."""
+    ends = np.zeros(n + 1, dtype=np.int64)
+    for w in winners:
+        for q in range(sup_ptr[w], sup_ptr[w + 1]):
+            ends[sup_idx[q] + 1] += 1
+    for i in range(n):
+        ends[i + 1] += ends[i]
+    starts = ends[:-1].copy()
+    filled = starts.copy()
+    rounds = np.empty(ends[n], dtype=np.int64)
+    shares = np.empty(ends[n])
+    for t in range(len(winners)):
+        w = winners[t]
+        for q in range(sup_ptr[w], sup_ptr[w + 1]):
+            i = sup_idx[q]
+            rounds[filled[i]] = t
+            shares[filled[i]] = sup_u[q]
+            filled[i] += 1
+    return starts, ends[1:].copy(), rounds, shares
+
+
+@njit(cache=True)
 def _catch_up(i, t, walk, chain):
     """Apply to voter i the rounds before t it has not been brought through: rounds it paid
     a full share in at the near end, so at the far end too (slopes grow with the share)."""
@@ -49,25 +74,31 @@ def _catch_up(i, t, walk, chain):
 
 
 @njit(cache=True)
-def _examine(t, walk, chain, election, near_short, before, shares, examined, positions):
+def _examine(t, walk, chain, election, near, far_short, before, shares, examined, positions):
     """Bring up to date the winner's supporters short at the near end (the others pay a
     full share on the whole interval); their budgets, shares, ids and positions in the
-    short masks go to the buffers. Returns how many, and the sum of their shares."""
+    short masks go to the buffers. Those with nothing left at either end (emptied for sure
+    in an earlier round) are short on the whole interval and pay nothing: they only count
+    by their shares. Returns how many are in the buffers, and the shares of the others."""
+    near_short = near[2]
     sup_ptr, sup_idx, sup_u = election[0], election[1], election[2]
     first, offset = sup_ptr[chain[0][t]], chain[1][t]
     count = 0
-    utility = 0.0
+    emptied = 0.0
     for j in range(sup_ptr[chain[0][t] + 1] - first):
         if near_short[offset + j]:
             i = sup_idx[first + j]
+            if walk[11][i]:
+                emptied += sup_u[first + j]
+                far_short[offset + j] = True
+                continue
             _catch_up(i, t, walk, chain)
+            before[count] = walk[0][i]
             examined[count] = i
             positions[count] = offset + j
-            before[count] = walk[0][i]
             shares[count] = sup_u[first + j]
-            utility += shares[count]
             count += 1
-    return count, utility
+    return count, emptied
 
 
 @njit(cache=True)
@@ -232,6 +263,8 @@ def _tight_ratio(t, p, rho_far, price_deviation, width, walk, chain, election, n
     count = 0
     for q in range(sup_ptr[p], sup_ptr[p + 1]):
         i = sup_idx[q]
+        if walk[11][i]:
+            continue  # nothing at either end: pays nothing anywhere on the interval
         u = sup_u[q]
         _catch_up(i, t, walk, chain)
         near_budget = walk[9][i]
@@ -291,8 +324,9 @@ def _after_last_round(walk, chain, election, near, far):
         if ratio >= 1.0:  # count its money exactly
             money = 0.0
             for q in range(sup_ptr[p], sup_ptr[p + 1]):
-                _catch_up(sup_idx[q], rounds, walk, chain)
-                money += walk[0][sup_idx[q]]
+                if not walk[11][sup_idx[q]]:
+                    _catch_up(sup_idx[q], rounds, walk, chain)
+                    money += walk[0][sup_idx[q]]
             far_money[p] = money
             ratio = 0.0 if money + slack[p] < costs[p] else np.inf
         worst = max(worst, ratio)
@@ -327,6 +361,7 @@ def check(election, chain, near, far, width, tolerance, slack, tighten):
         slack,
         np.full(n, near[0]),  # budgets at the near end
         near[1],  # rhos at the near end
+        np.zeros(n, dtype=np.bool_),  # emptied at both ends (so in every later round)
     )
     size = _largest(sup_ptr, winners)
     before, shares, short = np.empty(size), np.empty(size), np.zeros(size, dtype=np.bool_)
@@ -336,12 +371,15 @@ def check(election, chain, near, far, width, tolerance, slack, tighten):
     worst = 0.0
     for t in range(rounds):
         w = winners[t]
-        count, utility = _examine(
-            t, walk, chain, election, near[2], before, shares, examined, positions
+        count, emptied = _examine(
+            t, walk, chain, election, near, far[1], before, shares, examined, positions
         )
-        rho = _far_price(count, before, shares, costs[w], total_utility[w], utility, short)
+        # The emptied supporters are short whatever rho: as if they did not support w.
+        total = total_utility[w] - emptied
+        utility = shares[:count].sum()
+        rho = _far_price(count, before, shares, costs[w], total, utility, short)
         price_low, price_high = _price_slopes(
-            count, before, shares, examined, rho, total_utility[w], utility, tolerance, walk
+            count, before, shares, examined, rho, total, utility, tolerance, walk
         )
         far[0][t] = rho
         for j in range(count):  # may be short at the far end: the next proof's hint
@@ -360,6 +398,9 @@ def check(election, chain, near, far, width, tolerance, slack, tighten):
             walk[1][i] = 0.0
             short_for_sure = before[j] < rho * shares[j] - tolerance
             walk[2][i] = 0.0 if short_for_sure else walk[2][i] + price_high * shares[j]
+            # Short for sure at the far end, so at the near end: nothing left at either
+            # end, now and in every later round, where it is short at the near end.
+            walk[11][i] = walk[11][i] or short_for_sure
             walk[0][i] = max(before[j] - rho * shares[j], 0.0)
             walk[9][i] = max(walk[9][i] - near[1][t] * shares[j], 0.0)
             walk[3][i] += 1  # past round t, where it supports the winner
