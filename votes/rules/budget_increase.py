@@ -255,14 +255,16 @@ class _Trajectory:
 def _steps_to_closing(near: _Trajectory, far: _Trajectory, steps: int) -> int:
     """How many steps past `far` the rivals' margins, shrinking over the `steps` from
     `near` to `far` as they did, would take to close: where the outcome probably changes,
-    and longer proofs fail. Only the margins computed exactly at both ends count."""
+    and longer proofs fail. Only the margins computed exactly at both ends count. 0: they
+    close within the next step, where the search had better run the method than try a
+    proof that would fail."""
     known = np.isfinite(near.lacking) & (near.lacking > 0)
     shrinking = near.lacking[known] - far.margins[known]
     closing = shrinking > 0
     if not closing.any():
         return steps
     left = np.maximum(far.margins[known][closing], 0.0) / shrinking[closing]
-    return max(1, int(steps * float(left.min())))
+    return int(steps * float(left.min()))
 
 
 class _StepSearch:
@@ -335,6 +337,8 @@ class _StepSearch:
             proven += jump
             self.first_size = self.first_size or jump
             size = min(jump, _steps_to_closing(base, far, jump))
+            if not size:
+                return proven
             base = far
 
     def _longest_proof(self, base: _Trajectory, size: int) -> tuple[int, _Trajectory]:

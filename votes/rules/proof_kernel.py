@@ -341,7 +341,7 @@ def _largest(sup_ptr, projects):
     return largest
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def check(election, chain, near, far, width, tolerance, slack, tighten):
     """Worst ratio of (what a rival could gain) to (what it lacks) over all rounds and
     rivals; below 1 the outcome is proven constant on [x0, x0 + width], x0 the near end's
