@@ -63,6 +63,8 @@ TIGHTEN = 0.6
 RETRY_EVERY = 16
 # Batches of consecutive steps start with FIRST_BATCH budgets and double up to MAX_BATCH.
 FIRST_BATCH = 16
+# A batch of runs costs at least a run's time / BATCH_GAIN per step.
+BATCH_GAIN = 16
 MAX_BATCH = 64
 # Margin for float errors (about 1e-13 relatively) in what supporters can pay.
 RELATIVE_SLACK = 1e-9
@@ -130,6 +132,7 @@ class _Increase:
                 batch = min(2 * batch, MAX_BATCH) if larger else batch
                 continue
             run = self.exact(step, record=way == "prove")
+            worth.run_seconds = time.perf_counter() - started
             done = self._stop(step, run.winners, run)
             if done:
                 return done
@@ -188,15 +191,19 @@ class _Worth:
     run per step. Where the outcome changes at almost every step, runs are cheaper than
     recording runs and proving; where arrays are small, batches cost less per step than
     single runs. This only changes how fast the answer comes, never the answer. Proofs are
-    retried every RETRY_EVERY steps; batches and single runs are each tried once."""
+    retried every RETRY_EVERY steps; batches and single runs are each tried once, unless
+    proofs already cost less per step than a batch could (a run's time / BATCH_GAIN)."""
 
     def __init__(self) -> None:
         self.seconds = {"prove": 0.0, "batch": 0.0, "run": 0.0}
         self.steps = {"prove": 0, "batch": 0, "run": 0}
         self.last_proof = 0
+        self.run_seconds = np.inf  # the time of the last run
 
     def way(self, step: int) -> str:
         if not self.steps["prove"] or step - self.last_proof >= RETRY_EVERY:
+            return "prove"
+        if self.per_step("prove") < self.run_seconds / BATCH_GAIN:
             return "prove"
         for way in ("batch", "run"):
             if not self.steps[way]:

@@ -116,7 +116,16 @@ def recorded_run(
     t, filled = 0, 0
     while True:
         winner, rho = _cheapest(
-            supporters, budgets, tolerance, costs, total_utility, units, floor, slope, remaining
+            supporters,
+            budgets,
+            tolerance,
+            costs,
+            total_utility,
+            units,
+            floor,
+            slope,
+            remaining,
+            available,
         )
         if winner == -2:
             return False, t, winners, rhos, full, moneys, floors, slopes, available
@@ -144,10 +153,13 @@ def recorded_run(
 
 
 @njit(cache=True)
-def _cheapest(supporters, budgets, tolerance, costs, total_utility, units, floor, slope, remaining):
+def _cheapest(
+    supporters, budgets, tolerance, costs, total_utility, units, floor, slope, remaining, available
+):  # fmt: skip
     """The round's winner and its rho, as `EqualSharesRun._cheapest` finds them: projects
     in order of their lowest possible rho until that exceeds the best price found (-1:
-    nothing affordable; -2: floats cannot tell)."""
+    nothing affordable; -2: floats cannot tell). `available`: each project's supporters'
+    money, kept up to date, spares pricing projects they clearly cannot afford."""
     offsets, voters, utilities = supporters
     best_high = np.inf
     chosen, chosen_rho, near = -1, 0.0, 0
@@ -162,6 +174,9 @@ def _cheapest(supporters, budgets, tolerance, costs, total_utility, units, floor
         first, last = offsets[p], offsets[p + 1]
         margin = tolerance * (last - first + 1)
         cost = costs[p]
+        if available[p] < cost - 2 * margin:  # short by far more than any float error
+            remaining[p] = False  # budgets only shrink: it stays unaffordable
+            continue
         _, rho, paying = estimate(
             first, last, voters, utilities, budgets, cost, total_utility[p], units[p], margin
         )
