@@ -54,7 +54,7 @@ from votes.rules.equal_shares_run import (
 # factor MAX_SCALE, and an interval that used more than GOOD_ENOUGH of the margins is kept.
 MAX_ATTEMPTS = 6
 SIZE_FACTOR = 0.9
-MAX_SCALE = 8
+MAX_SCALE = 4
 GOOD_ENOUGH = 0.6
 MAX_JUMP = 2**40
 # Rivals whose cheap bound used more than TIGHTEN of their margin get the exact bound.
