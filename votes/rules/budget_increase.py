@@ -306,9 +306,7 @@ class _StepSearch:
             won[winner] = True
             self.rivals[t] = candidates & ~won & ~never
         self.final_rivals = candidates & ~won
-        self.co_support = np.zeros((rounds, projects))
-        for t, winner in enumerate(winners):
-            self.co_support[t] = data.co_support(winner)
+        self.co_support = data.co_support_matrix[self.winners]
 
     def _never_rounds(self) -> list[np.ndarray]:
         """Per round, the projects that can never undercut its winner: their lowest possible

@@ -50,6 +50,7 @@ class EqualSharesInput:
     free_projects: tuple[int, ...] = field(init=False)
     voter_starts: np.ndarray = field(init=False)
     voter_projects: np.ndarray = field(init=False)
+    voter_utilities: np.ndarray = field(init=False)  # aligned with voter_projects
     _ballots_of_supporters: dict[int, tuple[np.ndarray, np.ndarray]] = field(init=False)
     _co_support: dict[int, np.ndarray] = field(init=False)
 
@@ -77,6 +78,7 @@ class EqualSharesInput:
         set_(self, "_co_support", {})
         by_voter = np.lexsort((projects, voters))
         set_(self, "voter_projects", projects[by_voter])
+        set_(self, "voter_utilities", weights[by_voter].astype(float))
         set_(self, "voter_starts", np.searchsorted(voters[by_voter], np.arange(len(self) + 1)))
 
     def __len__(self) -> int:
@@ -118,6 +120,13 @@ class EqualSharesInput:
             cached = (positions, self.voter_projects[entries])
             self._ballots_of_supporters[p] = cached
         return cached
+
+    @cached_property
+    def co_support_matrix(self) -> np.ndarray:
+        """Row p: `co_support(p)`, for every project at once (compiled)."""
+        return run_kernel.co_support_matrix(
+            self.voter_starts, self.voter_projects, self.voter_utilities, self.profile.project_count
+        )
 
     def co_support(self, p: int) -> np.ndarray:
         """For each project, the utility for p summed over the voters supporting both: what
@@ -566,6 +575,7 @@ def recorded_run(data: EqualSharesInput, voter_budget: Fraction) -> RecordedRun 
         run_kernel.recorded_run(
             data.supporter_arrays,
             (data.voter_starts, data.voter_projects),
+            data.co_support_matrix,
             budget,
             TOLERANCE * max(budget, 1.0),
             costs,

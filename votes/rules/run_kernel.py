@@ -86,7 +86,7 @@ def spread(available, supporters, change, voter_starts, voter_projects):
 
 @njit(cache=True)
 def recorded_run(
-    supporters, links, voter_budget, tolerance, costs, total_utility, units, candidates
+    supporters, links, co_support, voter_budget, tolerance, costs, total_utility, units, candidates
 ):
     """The method at `voter_budget` in floats, recording what the completion's proofs need
     (`budget_increase`). Floats decide only with the margins `EqualSharesRun` uses; where
@@ -95,7 +95,8 @@ def recorded_run(
     choices as it, in a fraction of its time.
 
     `supporters`: (offsets, voters, utilities) per project; `links`: (offsets, projects)
-    per voter; `units`: each project's utility for every supporter, or 0. Returns (decided,
+    per voter; `co_support`: `EqualSharesInput.co_support_matrix`; `units`: each project's
+    utility for every supporter, or 0. Returns (decided,
     rounds, winners, rhos, who paid a full share (round after round over the winner's
     supporters), each project's supporters' money before each round, lower bounds on each
     rho before each round and the utility paying in full there, money after the last)."""
@@ -134,18 +135,23 @@ def recorded_run(
         winners[t], rhos[t] = winner, rho
         moneys[t], floors[t], slopes[t] = available, floor, slope
         first, last = offsets[winner], offsets[winner + 1]
+        # Every supporter paying rho * utility: the co-support row; those short of it paid
+        # what they had, the difference goes back to each project they named.
+        available -= rho * co_support[winner]
         for j in range(last - first):
             i = voters[first + j]
             before = budgets[i]
-            gap = before - rho * utilities[first + j]
+            share = rho * utilities[first + j]
+            gap = before - share
             if abs(gap) <= tolerance:
                 return False, t, winners, rhos, full, moneys, floors, slopes, available
             full[filled + j] = gap > tolerance
-            budgets[i] = gap if gap > tolerance else 0.0
-            change = budgets[i] - before
-            if change != 0.0:
+            if gap > tolerance:
+                budgets[i] = gap
+            else:
+                budgets[i] = 0.0
                 for k in range(links[0][i], links[0][i + 1]):
-                    available[links[1][k]] += change
+                    available[links[1][k]] += share - before
         filled += last - first
         remaining[winner] = False
         t += 1
@@ -196,3 +202,15 @@ def _cheapest(
     if near > 1:
         return -2, 0.0  # too close to call: exact prices decide
     return chosen, chosen_rho
+
+
+@njit(cache=True)
+def co_support_matrix(voter_starts, voter_projects, voter_utilities, projects):
+    """Row p, column q: the utility for p summed over the voters naming both p and q."""
+    co = np.zeros((projects, projects))
+    for i in range(len(voter_starts) - 1):
+        for k in range(voter_starts[i], voter_starts[i + 1]):
+            p, utility = voter_projects[k], voter_utilities[k]
+            for other in range(voter_starts[i], voter_starts[i + 1]):
+                co[p, voter_projects[other]] += utility
+    return co
