@@ -230,7 +230,9 @@ class _Trajectory:
 
     voter_budget: float
     rhos: np.ndarray  # per round
-    short: np.ndarray  # per round over the winner's supporters, rounds laid end to end
+    # Who may be short of a full share: positions among the winners' supporters laid end to
+    # end (proof_kernel), and where each round's start.
+    short: tuple[np.ndarray, np.ndarray]
     margins: np.ndarray  # rounds x projects
     final_money: np.ndarray  # per project
     lacking: np.ndarray = field(init=False)  # exact margins at this end, nan until computed
@@ -249,11 +251,13 @@ class _Trajectory:
             with np.errstate(invalid="ignore"):  # projects nobody supports: inf * 0
                 by_tangent = record.floor_slope * (record.price_floor - float(record.rho))
             margins[t] = np.maximum(by_money, by_tangent)
-        short = [~price.full for price in run.prices]
+        masks = [~price.full for price in run.prices]
+        positions = np.flatnonzero(np.concatenate(masks)) if masks else np.zeros(0, dtype=int)
+        ends = np.cumsum([0] + [len(mask) for mask in masks])
         return cls(
             voter_budget=float(run.voter_budget),
             rhos=np.array([float(record.rho) for record in run.records]),
-            short=np.concatenate(short) if short else np.zeros(0, dtype=bool),
+            short=(positions.astype(np.int64), np.searchsorted(positions, ends).astype(np.int64)),
             margins=margins,
             final_money=run.available.copy(),
         )
@@ -379,7 +383,7 @@ class _StepSearch:
         far = _Trajectory(
             voter_budget=far_budget,
             rhos=np.empty(rounds),
-            short=np.zeros(len(base.short), dtype=bool),
+            short=(np.empty(len(base.short[0]), dtype=np.int64), np.zeros(rounds + 1, np.int64)),
             margins=np.empty((rounds, projects)),
             final_money=np.empty(projects),
         )

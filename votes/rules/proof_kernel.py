@@ -14,11 +14,13 @@ Every voter's budget follows one formula whatever its side: max(0, budget - rho 
 The arrays come in tuples:
 - election: (supporters' offsets per project, supporters, their utilities, costs, total
   utility per project);
-- chain (the winners followed): (winners, offsets of each round's supporters in the short
-  masks, for each voter the start and end of its entries, the round and the share per unit
+- chain (the winners followed): (winners, offsets of each round's supporters laid end to
+  end, for each voter the start and end of its entries, the round and the share per unit
   of rho of each entry, rivals per round, rivals after the last round, co-support per round);
-- near end: (voter budget, rhos, short masks, margins, exact margins or nan, final money);
-- far end, written: (rhos, short masks, margins, final money).
+- near end: (voter budget, rhos, short lists, margins, exact margins or nan, final money);
+- far end, written: (rhos, short lists, margins, final money);
+- short lists: (positions among the winners' supporters laid end to end of those who may
+  be short, round after round; where each round's start).
 """
 
 from __future__ import annotations
@@ -77,28 +79,33 @@ def _catch_up(i, t, walk, chain):
 def _examine(t, walk, chain, election, near, far_short, before, shares, examined, positions):
     """Bring up to date the winner's supporters short at the near end (the others pay a
     full share on the whole interval); their budgets, shares, ids and positions in the
-    short masks go to the buffers. Those with nothing left at either end (emptied for sure
+    short lists go to the buffers. Those with nothing left at either end (emptied for sure
     in an earlier round) are short on the whole interval and pay nothing: they only count
-    by their shares. Returns how many are in the buffers, and the shares of the others."""
-    near_short = near[2]
+    by their shares, and go straight to the far end's list. Returns how many are in the
+    buffers, the shares of the others, and the length of the far end's list."""
+    listed, starts = near[2]
+    far_listed, far_starts = far_short
     sup_ptr, sup_idx, sup_u = election[0], election[1], election[2]
     first, offset = sup_ptr[chain[0][t]], chain[1][t]
     count = 0
     emptied = 0.0
-    for j in range(sup_ptr[chain[0][t] + 1] - first):
-        if near_short[offset + j]:
-            i = sup_idx[first + j]
-            if walk[11][i]:
-                emptied += sup_u[first + j]
-                far_short[offset + j] = True
-                continue
-            _catch_up(i, t, walk, chain)
-            before[count] = walk[0][i]
-            examined[count] = i
-            positions[count] = offset + j
-            shares[count] = sup_u[first + j]
-            count += 1
-    return count, emptied
+    far_count = far_starts[t]
+    for k in range(starts[t], starts[t + 1]):
+        position = listed[k]
+        j = position - offset
+        i = sup_idx[first + j]
+        if walk[11][i]:
+            emptied += sup_u[first + j]
+            far_listed[far_count] = position
+            far_count += 1
+            continue
+        _catch_up(i, t, walk, chain)
+        before[count] = walk[0][i]
+        examined[count] = i
+        positions[count] = position
+        shares[count] = sup_u[first + j]
+        count += 1
+    return count, emptied, far_count
 
 
 @njit(cache=True)
@@ -371,7 +378,7 @@ def check(election, chain, near, far, width, tolerance, slack, tighten):
     worst = 0.0
     for t in range(rounds):
         w = winners[t]
-        count, emptied = _examine(
+        count, emptied, far_count = _examine(
             t, walk, chain, election, near, far[1], before, shares, examined, positions
         )
         # The emptied supporters are short whatever rho: as if they did not support w.
@@ -383,7 +390,10 @@ def check(election, chain, near, far, width, tolerance, slack, tighten):
         )
         far[0][t] = rho
         for j in range(count):  # may be short at the far end: the next proof's hint
-            far[1][positions[j]] = before[j] < rho * shares[j] + tolerance
+            if before[j] < rho * shares[j] + tolerance:
+                far[1][0][far_count] = positions[j]
+                far_count += 1
+        far[1][1][t + 1] = far_count
         far[2][t] = near[3][t] - walk[7]
         deviation = (price_high - price_low) * width / 4
         worst = max(
