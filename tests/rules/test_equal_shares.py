@@ -3,6 +3,7 @@
 import random
 from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from tests.rules.shared_files import SMALL, shared_file
@@ -10,7 +11,7 @@ from votes import pabulib
 from votes.rules import budget_increase, equal_shares, make_profile, profile_from_election
 from votes.rules.budget_increase import raise_budgets
 from votes.rules.equal_shares import tie_order
-from votes.rules.equal_shares_run import EqualSharesInput
+from votes.rules.equal_shares_run import EqualSharesInput, EqualSharesRun, recorded_run
 
 
 def three_projects():
@@ -181,3 +182,38 @@ def test_every_way_of_going_on_gives_the_stepped_outcome(monkeypatch, seed, unti
 
 
 WAYS = ("prove", "batch", "run")
+
+
+@pytest.mark.parametrize("name", ["Poland_Wieliczka_2023_Green_Budget.pb", *SMALL[3:]])
+def test_proofs_from_exact_recorded_runs_give_the_stepped_outcome(monkeypatch, name):
+    """Where floats cannot decide, proofs start from an exact run's records instead of the
+    compiled float run's: forced here everywhere, the outcome is still the stepped one."""
+    monkeypatch.setattr(budget_increase, "recorded_run", lambda data, voter_budget: None)
+    profile = profile_from_election(pabulib.read(shared_file(name)))
+    jumped, stepped = stepped_and_jumped(profile, until_overspend=False)
+    assert (jumped.step, jumped.run.winners) == (stepped.step, stepped.run.winners)
+
+
+@pytest.mark.parametrize("name", ["Poland_Wieliczka_2023_Green_Budget.pb", *SMALL[3:]])
+def test_the_compiled_recorded_run_records_what_the_exact_run_does(name):
+    """Same winners, prices, payers and money as `EqualSharesRun(record=True)`, at several
+    budgets, or None (then the exact run is used)."""
+    profile = profile_from_election(pabulib.read(shared_file(name)))
+    utility = "points" if profile.kind == "points" else "cost"
+    data = EqualSharesInput(profile, utility, tie_order(profile, "lexicographic"))
+    start = Fraction(profile.scaled_budget, profile.voter_count)
+    compared = 0
+    for step in (0, 1, 7, 50, 400):
+        budget = start + step * profile.money_scale
+        recorded = recorded_run(data, budget)
+        if recorded is None:
+            continue
+        exact = EqualSharesRun(data, budget, record=True).run()
+        compared += 1
+        assert recorded.winners == exact.winners
+        ours, theirs = recorded.record_arrays(), exact.record_arrays()
+        assert np.allclose(ours.rhos, theirs.rhos, rtol=1e-12)
+        assert (ours.full == theirs.full).all()
+        assert np.allclose(ours.moneys, theirs.moneys, rtol=1e-9, atol=1e-6)
+        assert np.allclose(recorded.available, exact.available, rtol=1e-9, atol=1e-6)
+    assert compared

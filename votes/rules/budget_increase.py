@@ -245,20 +245,17 @@ class _Trajectory:
         """The trajectory of an exact, recorded run: margins from the supporters' money and
         from the tangent at a price evaluated earlier in the run (what supporters can pay is
         concave in the price, and budgets only shrink during a run)."""
-        margins = np.empty((len(run.records), len(run.costs)))
-        for t, record in enumerate(run.records):
-            by_money = run.costs - record.available
-            with np.errstate(invalid="ignore"):  # projects nobody supports: inf * 0
-                by_tangent = record.floor_slope * (record.price_floor - float(record.rho))
-            margins[t] = np.maximum(by_money, by_tangent)
-        masks = [~price.full for price in run.prices]
-        positions = np.flatnonzero(np.concatenate(masks)) if masks else np.zeros(0, dtype=int)
-        ends = np.cumsum([0] + [len(mask) for mask in masks])
+        arrays = run.record_arrays()
+        by_money = run.costs - arrays.moneys
+        with np.errstate(invalid="ignore"):  # projects nobody supports: inf * 0
+            by_tangent = arrays.slopes * (arrays.floors - arrays.rhos[:, None])
+        positions = np.flatnonzero(~arrays.full)
+        ends = np.cumsum([0] + [len(price.full) for price in run.prices])
         return cls(
             voter_budget=float(run.voter_budget),
-            rhos=np.array([float(record.rho) for record in run.records]),
+            rhos=arrays.rhos.astype(float),
             short=(positions.astype(np.int64), np.searchsorted(positions, ends).astype(np.int64)),
-            margins=margins,
+            margins=np.maximum(by_money, by_tangent),
             final_money=run.available.copy(),
         )
 

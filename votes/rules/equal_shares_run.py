@@ -531,6 +531,24 @@ class EqualSharesRun:
                 self.available, supporters, after - before, data.voter_starts, data.voter_projects
             )
 
+    def record_arrays(self) -> RecordArrays:
+        """The records (`record=True`) as arrays."""
+        shape = (len(self.records), len(self.costs))
+        moneys, floors, slopes = np.empty(shape), np.empty(shape), np.empty(shape)
+        for t, record in enumerate(self.records):
+            moneys[t], floors[t], slopes[t] = (
+                record.available,
+                record.price_floor,
+                record.floor_slope,
+            )
+        return RecordArrays(
+            rhos=np.array([record.rho for record in self.records], dtype=float),
+            moneys=moneys,
+            floors=floors,
+            slopes=slopes,
+            full=np.concatenate([price.full for price in self.prices] or [np.zeros(0, bool)]),
+        )
+
     def remaining_candidates(self) -> list[int]:
         """Supported projects with a cost that were not selected."""
         selected = set(self.winners)
@@ -540,6 +558,19 @@ class EqualSharesRun:
         """Total scaled cost of the projects selected (free projects cost nothing)."""
         costs = self.data.profile.scaled_costs
         return sum(costs[p] for p in self.winners)
+
+
+@dataclass
+class RecordArrays:
+    """A recorded run's rounds as arrays: rhos, then per round and project the supporters'
+    money, the lower bound on its rho and the utility paying in full there, and who paid a
+    full share in each round (over the winners' supporters laid end to end)."""
+
+    rhos: np.ndarray
+    moneys: np.ndarray
+    floors: np.ndarray
+    slopes: np.ndarray
+    full: np.ndarray
 
 
 @dataclass
@@ -556,7 +587,11 @@ class RecordedRun:
     records: list[RoundRecord]
     available: np.ndarray
     costs: np.ndarray
+    arrays: RecordArrays
     _exact: EqualSharesRun | None = None
+
+    def record_arrays(self) -> RecordArrays:
+        return self.arrays
 
     def exact_rho(self, t: int) -> Fraction:
         if self._exact is None:
@@ -587,8 +622,9 @@ def recorded_run(data: EqualSharesInput, voter_budget: Fraction) -> RecordedRun 
     if not decided:
         return None
     offsets = data.supporter_arrays[0]
-    counts = [int(offsets[w + 1] - offsets[w]) for w in winners[:rounds]]
+    counts = offsets[winners[:rounds] + 1] - offsets[winners[:rounds]]
     masks = np.split(full, np.cumsum(counts)[:-1]) if rounds else []
+    arrays = RecordArrays(rhos[:rounds], moneys[:rounds], floors[:rounds], slopes[:rounds], full)
     return RecordedRun(
         data=data,
         voter_budget=voter_budget,
@@ -610,4 +646,5 @@ def recorded_run(data: EqualSharesInput, voter_budget: Fraction) -> RecordedRun 
         ],
         available=available,
         costs=costs,
+        arrays=arrays,
     )
