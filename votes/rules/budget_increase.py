@@ -250,7 +250,8 @@ class _Trajectory:
         with np.errstate(invalid="ignore"):  # projects nobody supports: inf * 0
             by_tangent = arrays.slopes * (arrays.floors - arrays.rhos[:, None])
         positions = np.flatnonzero(~arrays.full)
-        ends = np.cumsum([0] + [len(price.full) for price in run.prices])
+        offsets, winners = run.data.supporter_arrays[0], np.array(run.winners, dtype=np.int64)
+        ends = np.concatenate(([0], np.cumsum(offsets[winners + 1] - offsets[winners])))
         return cls(
             voter_budget=float(run.voter_budget),
             rhos=arrays.rhos.astype(float),
@@ -301,36 +302,29 @@ class _StepSearch:
         )
         candidates = np.zeros(projects, dtype=bool)
         candidates[list(data.candidates)] = True
-        won = np.zeros(projects, dtype=bool)
-        self.rivals = np.zeros((rounds, projects), dtype=bool)
-        for t, (winner, never) in enumerate(zip(winners, self._never_rounds(), strict=True)):
-            won[winner] = True
-            self.rivals[t] = candidates & ~won & ~never
-        self.final_rivals = candidates & ~won
+        won_in = np.full(projects, rounds)  # the round each project won in
+        won_in[self.winners] = np.arange(rounds)
+        won = won_in[None, :] <= np.arange(rounds)[:, None]
+        self.rivals = candidates & ~won & ~self._never_rounds()
+        self.final_rivals = candidates & (won_in == rounds)
         self.co_support = data.co_support_matrix[self.winners]
 
-    def _never_rounds(self) -> list[np.ndarray]:
+    def _never_rounds(self) -> np.ndarray:
         """Per round, the projects that can never undercut its winner: their lowest possible
         rho (everyone paying a full share) is above the winner's rho at the start, or equal
         but behind it in the tie order. Prices only fall as budgets grow."""
-        data, lowest = (
-            self.data,
-            self.costs / np.where(self.data.total_utility > 0, self.data.total_utility, np.inf),
-        )
-        result = []
-        won = set()
-        for t, (rho, winner) in enumerate(zip(self.run.rhos, self.run.winners, strict=True)):
-            won.add(winner)  # no longer a rival: whatever it is marked
-            never = lowest > rho * (1 + 1e-9)
-            for p in np.flatnonzero(np.abs(lowest - rho) <= rho * 1e-9):
-                if p in won:
-                    continue
-                exact = self.run.exact_rho(t)  # too close for floats
-                floor = Fraction(data.profile.scaled_costs[p]) / int(data.utilities[p].sum())
-                behind = data.tie_order[p] > data.tie_order[winner]
-                never[p] = floor > exact or (floor == exact and behind)
-            result.append(never)
-        return result
+        data, winners = self.data, self.run.winners
+        lowest = self.costs / np.where(data.total_utility > 0, data.total_utility, np.inf)
+        rhos = np.array(self.run.rhos, dtype=float)[:, None]
+        never = lowest[None, :] > rhos * (1 + 1e-9)
+        for t, p in np.argwhere(np.abs(lowest[None, :] - rhos) <= rhos * 1e-9).tolist():
+            if p in winners[: t + 1]:
+                continue  # no longer a rival: whatever it is marked
+            exact = self.run.exact_rho(t)  # too close for floats
+            floor = Fraction(data.profile.scaled_costs[p]) / int(data.utilities[p].sum())
+            behind = data.tie_order[p] > data.tie_order[winners[t]]
+            never[t, p] = floor > exact or (floor == exact and behind)
+        return never
 
     def steps_with_same_outcome(self, size: int) -> int:
         """Chain proofs from the run, the first over `size` steps: each proven interval's

@@ -583,8 +583,6 @@ class RecordedRun:
     voter_budget: Fraction
     winners: list[int]
     rhos: list[float]
-    prices: list[Price]
-    records: list[RoundRecord]
     available: np.ndarray
     costs: np.ndarray
     arrays: RecordArrays
@@ -621,29 +619,12 @@ def recorded_run(data: EqualSharesInput, voter_budget: Fraction) -> RecordedRun 
     )
     if not decided:
         return None
-    offsets = data.supporter_arrays[0]
-    counts = offsets[winners[:rounds] + 1] - offsets[winners[:rounds]]
-    masks = np.split(full, np.cumsum(counts)[:-1]) if rounds else []
     arrays = RecordArrays(rhos[:rounds], moneys[:rounds], floors[:rounds], slopes[:rounds], full)
     return RecordedRun(
         data=data,
         voter_budget=voter_budget,
         winners=winners[:rounds].tolist(),
         rhos=rhos[:rounds].tolist(),
-        prices=[
-            Price(rho=float(rho), full=mask, emptied=~mask)
-            for rho, mask in zip(rhos[:rounds], masks, strict=True)
-        ],
-        records=[
-            RoundRecord(
-                winner=int(winners[t]),
-                rho=float(rhos[t]),
-                available=moneys[t],
-                price_floor=floors[t],
-                floor_slope=slopes[t],
-            )
-            for t in range(rounds)
-        ],
         available=available,
         costs=costs,
         arrays=arrays,
