@@ -349,6 +349,8 @@ class _StepSearch:
         for _ in range(MAX_ATTEMPTS):
             ratio, trajectory = self.prove(base, size)
             self.float_runs += 1
+            if ratio == np.inf:
+                break  # a rival lacks nothing at the near end: no shorter proof either
             if ratio < 1:
                 proven, far_end = size, trajectory
                 if ratio > GOOD_ENOUGH or size >= MAX_JUMP:

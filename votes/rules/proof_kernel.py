@@ -335,7 +335,8 @@ def _after_last_round(walk, chain, election, near, far):
                     _catch_up(sup_idx[q], rounds, walk, chain)
                     money += walk[0][sup_idx[q]]
             far_money[p] = money
-            ratio = 0.0 if money + slack[p] < costs[p] else np.inf
+            if lacking > 0.0:  # money after the last round only grows: below 1, p is out
+                ratio = (money + slack[p] - final_money[p]) / lacking
         worst = max(worst, ratio)
     return worst
 
@@ -352,7 +353,8 @@ def _largest(sup_ptr, projects):
 def check(election, chain, near, far, width, tolerance, slack, tighten):
     """Worst ratio of (what a rival could gain) to (what it lacks) over all rounds and
     rivals; below 1 the outcome is proven constant on [x0, x0 + width], x0 the near end's
-    voter budget. Writes the far end (complete only below 1)."""
+    voter budget. Writes the far end (complete only below 1). Infinite when a rival lacks
+    nothing at the near end already: no interval from there can be proven."""
     sup_ptr, costs, total_utility, co_support = election[0], election[3], election[4], chain[8]
     winners = chain[0]
     rounds, n, projects = len(winners), len(chain[2]), len(costs)
