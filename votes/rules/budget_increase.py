@@ -25,6 +25,13 @@ whole interval. After the last round, no project becomes affordable while its su
 money at x1 stays below its cost. Floats are used with margins far above their errors; where
 margins are too thin to decide (exact ties), nothing is skipped.
 
+A proof is one compiled pass (`proof_kernel`) that only touches the voters short at the near
+end and the supporters of the rivals needing the tight bound. Proofs chain: a proven
+interval's far end starts the next one, sized by how fast the rivals' exact margins closed
+over the last one; the chain stops where they close within the next step, and the method is
+run there. The run starting a chain is made in floats (`run_kernel.recorded_run`) where they
+decide, and every outcome returned comes from an exact run (`EqualSharesRun`).
+
 Where the outcome changes at almost every step (Toulouse 2024: at 511 of 669), proofs cost
 more than they skip; then the runs at consecutive steps are made in batches
 (`equal_shares_batch`), or one by one, whichever has cost least per step so far.

@@ -51,8 +51,6 @@ class EqualSharesInput:
     voter_starts: np.ndarray = field(init=False)
     voter_projects: np.ndarray = field(init=False)
     voter_utilities: np.ndarray = field(init=False)  # aligned with voter_projects
-    _ballots_of_supporters: dict[int, tuple[np.ndarray, np.ndarray]] = field(init=False)
-    _co_support: dict[int, np.ndarray] = field(init=False)
 
     def __post_init__(self) -> None:
         profile = self.profile
@@ -74,8 +72,6 @@ class EqualSharesInput:
         set_(self, "candidates", tuple(p for p in supported if costs[p] > 0))
         # pabutools funds supported projects that cost nothing before the first round.
         set_(self, "free_projects", tuple(p for p in supported if costs[p] == 0))
-        set_(self, "_ballots_of_supporters", {})
-        set_(self, "_co_support", {})
         by_voter = np.lexsort((projects, voters))
         set_(self, "voter_projects", projects[by_voter])
         set_(self, "voter_utilities", weights[by_voter].astype(float))
@@ -107,108 +103,13 @@ class EqualSharesInput:
         cost, for cost utilities."""
         return float(self.profile.scaled_costs[p]) if self.utility == "cost" else None
 
-    def ballots_of_supporters(self, p: int) -> tuple[np.ndarray, np.ndarray]:
-        """For every project named by a supporter of p: (that supporter's position among p's
-        supporters, the project). Lets a payment for p update every project's money at once."""
-        cached = self._ballots_of_supporters.get(p)
-        if cached is None:
-            starts = self.voter_starts[self.supporters[p]]
-            lengths = self.voter_starts[self.supporters[p] + 1] - starts
-            entries = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-            entries += np.arange(int(lengths.sum()))
-            positions = np.repeat(np.arange(len(starts)), lengths)
-            cached = (positions, self.voter_projects[entries])
-            self._ballots_of_supporters[p] = cached
-        return cached
-
     @cached_property
     def co_support_matrix(self) -> np.ndarray:
-        """Row p: `co_support(p)`, for every project at once (compiled)."""
+        """Row p, column q: the utility for p summed over the voters supporting both p
+        and q: what q's supporters save in all when p's rho falls by one (compiled)."""
         return run_kernel.co_support_matrix(
             self.voter_starts, self.voter_projects, self.voter_utilities, self.profile.project_count
         )
-
-    def co_support(self, p: int) -> np.ndarray:
-        """For each project, the utility for p summed over the voters supporting both: what
-        its supporters save in all when p's rho falls by one."""
-        row = self._co_support.get(p)
-        if row is None:
-            positions, projects = self.ballots_of_supporters(p)
-            weights = self.float_utilities[p][positions]
-            row = np.bincount(projects, weights, minlength=self.profile.project_count)
-            self._co_support[p] = row
-        return row
-
-
-def masked_sum(values: np.ndarray, mask: np.ndarray) -> float:
-    """sum(values[mask]) without copying a large selection: `einsum` multiplies by the mask
-    in one pass, twice as fast above a thousand entries, and unlike `@` it never calls a
-    multithreaded BLAS (whose threads slow everything down when cores are shared). The
-    values must be finite: a masked-out infinity would give inf * 0 = nan."""
-    if len(values) < 1000:
-        return float(values[mask].sum())
-    return float(np.einsum("i,i->", values, mask))
-
-
-def utility_sum(utilities: np.ndarray, mask: np.ndarray, unit: float | None) -> float:
-    """The utility of the masked supporters; `unit`, when every supporter has the same
-    utility (cost utilities), makes it a count. Both are exact: utilities are integers."""
-    if unit is None:
-        return masked_sum(utilities, mask)
-    return unit * np.count_nonzero(mask)
-
-
-def float_price(
-    budgets: np.ndarray,
-    utilities: np.ndarray,
-    cost: float,
-    total_utility: float,
-    short_hint: np.ndarray | None = None,
-    unit: float | None = None,
-) -> tuple[float, float]:
-    """Approximate rho solving sum(min(budget, rho * utility)) = cost, and the utility of the
-    supporters who pay a full share at that rho (the derivative of what they can pay).
-
-    Fixed-point iteration from below: counting a set of short supporters no larger than the
-    true one gives a rho no higher than the true one; each step only raises rho, and it stops
-    when the set of supporters short of a full share no longer grows. `short_hint`, a set of
-    supporters known to include every short one, gives a close start. `unit`: the utility
-    of every supporter, when they all have the same.
-    """
-    shares = utilities if unit is None else unit  # rho * shares: what each would pay
-    rho = cost / total_utility
-    if short_hint is not None and short_hint.any():
-        rest = total_utility - utility_sum(utilities, short_hint, unit)
-        if rest > 0:
-            rho = max(rho, (cost - masked_sum(budgets, short_hint)) / rest)
-    short = budgets < rho * shares
-    for _ in range(8):
-        if not short.any():
-            return rho, total_utility
-        rest = total_utility - utility_sum(utilities, short, unit)
-        if rest <= 0:
-            break
-        rho = max(rho, (cost - masked_sum(budgets, short)) / rest)
-        now_short = budgets < rho * shares
-        if (now_short == short).all():
-            return rho, rest
-        short = now_short
-    return _sorted_price(budgets, utilities, cost, total_utility)
-
-
-def _sorted_price(
-    budgets: np.ndarray, utilities: np.ndarray, cost: float, total_utility: float
-) -> tuple[float, float]:
-    order = np.argsort(budgets / utilities, kind="stable")
-    budgets, utilities = budgets[order], utilities[order]
-    before = np.cumsum(budgets) - budgets
-    rest = total_utility - (np.cumsum(utilities) - utilities)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        candidates = (cost - before) / rest
-    enough = candidates * utilities <= budgets
-    # Affordable means the last supporter always qualifies; floats may blur that edge.
-    first = int(np.argmax(enough)) if enough.any() else len(budgets) - 1
-    return float(candidates[first]), float(rest[first])
 
 
 @dataclass
