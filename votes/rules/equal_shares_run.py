@@ -72,7 +72,7 @@ class EqualSharesInput:
         set_(self, "candidates", tuple(p for p in supported if costs[p] > 0))
         # pabutools funds supported projects that cost nothing before the first round.
         set_(self, "free_projects", tuple(p for p in supported if costs[p] == 0))
-        by_voter = np.lexsort((projects, voters))
+        by_voter = np.argsort(voters, kind="stable")  # by voter (a ballot's order is kept)
         set_(self, "voter_projects", projects[by_voter])
         set_(self, "voter_utilities", weights[by_voter].astype(float))
         set_(self, "voter_starts", np.searchsorted(voters[by_voter], np.arange(len(self) + 1)))
