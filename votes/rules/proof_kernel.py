@@ -28,6 +28,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from votes.rules.run_kernel import water_filling
+
 
 @njit(cache=True)
 def entries_by_voter(sup_ptr, sup_idx, sup_u, winners, n):
@@ -109,47 +111,28 @@ def _examine(t, walk, chain, election, near, far_short, before, shares, examined
 
 
 @njit(cache=True)
-def _far_price(count, before, shares, cost, total, utility, short):
+def _far_price(count, before, shares, cost, total, utility):
     """rho at the far end, from below: the voters examined include every short one, so
-    counting them all short gives a rho no higher than the true one; each step only raises
-    rho, until the set of short voters no longer changes (else water-filling in order)."""
+    counting them all short gives a rho no higher than the true one; each step counts those
+    short at the last rho and only raises it, until it no longer moves (else water-filling
+    in order, as the run does)."""
     rho = cost / total
     if count and total - utility > 0.0:
         rho = max(rho, (cost - before[:count].sum()) / (total - utility))
-    for j in range(count):
-        short[j] = before[j] < rho * shares[j]
-    for _ in range(8):
+    for _ in range(12):
         paid = 0.0
         rest = total
         for j in range(count):
-            if short[j]:
+            if before[j] < rho * shares[j]:
                 paid += before[j]
                 rest -= shares[j]
         if rest <= 0.0:
             break
-        rho = max(rho, (cost - paid) / rest)
-        changed = False
-        for j in range(count):
-            now = before[j] < rho * shares[j]
-            changed = changed or now != short[j]
-            short[j] = now
-        if not changed:
-            return rho
-    return _water_filling(count, before, shares, cost, total)
-
-
-@njit(cache=True)
-def _water_filling(count, before, shares, cost, total):
-    """rho by filling up in order of budget per share: who cannot pay it is short."""
-    order = np.argsort(before[:count] / shares[:count])
-    paid = 0.0
-    rest = total
-    for j in order:
-        if (cost - paid) / rest * shares[j] <= before[j]:
-            break
-        paid += before[j]
-        rest -= shares[j]
-    return (cost - paid) / rest if rest > 0.0 else np.inf
+        higher = max(rho, (cost - paid) / rest)
+        if higher == rho:
+            return rho  # the same short voters again
+        rho = higher
+    return water_filling(before[:count], shares[:count], cost, total)[0]
 
 
 @njit(cache=True)
@@ -349,7 +332,7 @@ def _largest(sup_ptr, projects):
     return largest
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True)
 def check(election, chain, near, far, width, tolerance, slack, tighten):
     """Worst ratio of (what a rival could gain) to (what it lacks) over all rounds and
     rivals; below 1 the outcome is proven constant on [x0, x0 + width], x0 the near end's
@@ -373,7 +356,7 @@ def check(election, chain, near, far, width, tolerance, slack, tighten):
         np.zeros(n, dtype=np.bool_),  # emptied at both ends (so in every later round)
     )
     size = _largest(sup_ptr, winners)
-    before, shares, short = np.empty(size), np.empty(size), np.zeros(size, dtype=np.bool_)
+    before, shares = np.empty(size), np.empty(size)
     examined, positions = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
     rival_size = _largest(sup_ptr, np.arange(projects))
     ab = (np.empty(rival_size), np.empty(rival_size), np.empty(rival_size), np.empty(rival_size))
@@ -386,7 +369,7 @@ def check(election, chain, near, far, width, tolerance, slack, tighten):
         # The emptied supporters are short whatever rho: as if they did not support w.
         total = total_utility[w] - emptied
         utility = shares[:count].sum()
-        rho = _far_price(count, before, shares, costs[w], total, utility, short)
+        rho = _far_price(count, before, shares, costs[w], total, utility)
         price_low, price_high = _price_slopes(
             count, before, shares, examined, rho, total, utility, tolerance, walk
         )

@@ -56,22 +56,31 @@ def _pass(first, count, supporters, utilities, budgets, total, unit, rho):
 
 @njit(cache=True)
 def _water_filling(first, count, supporters, utilities, budgets, cost, total, unit):
-    """rho filling up in order of budget per utility: who cannot pay it is short."""
-    ratios = np.empty(count)
+    """`water_filling` for the project whose supporters are supporters[first:last]."""
+    held, shares = np.empty(count), np.empty(count)
     for j in range(count):
-        share = unit if unit > 0.0 else utilities[first + j]
-        ratios[j] = budgets[supporters[first + j]] / share
+        held[j] = budgets[supporters[first + j]]
+        shares[j] = unit if unit > 0.0 else utilities[first + j]
+    return water_filling(held, shares, cost, total)
+
+
+@njit(cache=True)
+def water_filling(budgets, shares, cost, total):
+    """rho such that sum(min(budget, rho * share)) plus rho times the utility of those left
+    out (`total` minus the shares given) equals `cost`, filling up in order of budget per
+    share: who cannot pay rho * share is short. With the utility paying a full share."""
     paid = 0.0
     rest = total
     rho, full = np.inf, 0.0
-    for j in np.argsort(ratios, kind="mergesort"):
-        share = unit if unit > 0.0 else utilities[first + j]
+    for j in np.argsort(budgets / shares, kind="mergesort"):
         rho, full = (cost - paid) / rest, rest
-        if rho * share <= budgets[supporters[first + j]]:
-            break  # j pays a full share, and so does everyone after j
-        paid += budgets[supporters[first + j]]
-        rest -= share
-    return rho, full
+        if rho * shares[j] <= budgets[j]:
+            return rho, full  # j pays a full share, and so does everyone after j
+        paid += budgets[j]
+        rest -= shares[j]
+    if rest > 0.0:
+        return (cost - paid) / rest, rest  # all given are short: those left out pay
+    return rho, full  # floats blurred whether the last one qualifies: its candidate
 
 
 @njit(cache=True)
