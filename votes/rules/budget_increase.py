@@ -58,11 +58,12 @@ from votes.rules.equal_shares_run import (
 
 # Sizing the proofs (these only change the speed, never the result): up to MAX_ATTEMPTS
 # intervals are tried from one start; the next size is SIZE_FACTOR * size / ratio, within a
-# factor MAX_SCALE, and an interval that used more than GOOD_ENOUGH of the margins is kept.
+# factor MAX_SCALE, and an interval that used more than GOOD_ENOUGH of the margins is kept
+# (the next link of the chain then starts from its far end, sized the same way).
 MAX_ATTEMPTS = 6
 SIZE_FACTOR = 0.9
 MAX_SCALE = 4
-GOOD_ENOUGH = 0.6
+GOOD_ENOUGH = 0.3
 MAX_JUMP = 2**40
 # Rivals whose cheap bound used more than TIGHTEN of their margin get the exact bound.
 TIGHTEN = 0.6
@@ -283,6 +284,13 @@ def _steps_to_closing(near: _Trajectory, far: _Trajectory, steps: int) -> int:
     return int(steps * float(left.min()))
 
 
+def _scaled(size: int, ratio: float) -> int:
+    """The size of the next attempt after one over `size` steps used a share `ratio` of
+    the rivals' margins (about proportional to the size)."""
+    scale = min(max(SIZE_FACTOR / max(ratio, 1e-9), 1 / MAX_SCALE), MAX_SCALE)
+    return min(int(size * scale), MAX_JUMP)
+
+
 class _StepSearch:
     """Finds how many steps after an exact run surely keep its outcome, chaining proofs."""
 
@@ -338,35 +346,43 @@ class _StepSearch:
         far end starts the next one, until no interval can be proven."""
         base, proven = _Trajectory.of_run(self.run), 0
         while True:
-            jump, far = self._longest_proof(base, size)
+            jump, far, ratio = self._longest_proof(base, size)
             if not jump:
                 return proven
             proven += jump
             self.first_size = self.first_size or jump
-            size = min(jump, _steps_to_closing(base, far, jump))
+            size = min(_scaled(jump, ratio), _steps_to_closing(base, far, jump))
             if not size:
                 return proven
             base = far
 
     def _longest_proof(self, base: _Trajectory, size: int) -> tuple[int, _Trajectory]:
-        """The longest interval from `base` proven in a few attempts, and the trajectory at
-        its far end. An attempt over `size` steps that used a share `ratio` of the rivals'
-        margins suggests trying about size / ratio steps next (within a factor of 4)."""
-        proven, far_end = 0, base
+        """The longest interval from `base` proven in a few attempts, the trajectory at its
+        far end and the share of the margins it used. The share used grows about in
+        proportion to the size: one over `size` steps that used a share `ratio` suggests
+        about size / ratio steps next (within a factor of 4); after a failure, the next
+        size is interpolated between the longest proven and the shortest failed."""
+        proven, far_end, used = 0, base, 0.0
+        failed, failed_ratio = MAX_JUMP + 1, np.inf
         for _ in range(MAX_ATTEMPTS):
             ratio, trajectory = self.prove(base, size)
             self.float_runs += 1
             if ratio == np.inf:
                 break  # a rival lacks nothing at the near end: no shorter proof either
             if ratio < 1:
-                proven, far_end = size, trajectory
+                proven, far_end, used = size, trajectory, ratio
                 if ratio > GOOD_ENOUGH or size >= MAX_JUMP:
                     break
-            scale = min(max(SIZE_FACTOR / max(ratio, 1e-9), 1 / MAX_SCALE), MAX_SCALE)
-            size = min(int(size * scale), MAX_JUMP)
-            if size <= proven:
+            else:
+                failed, failed_ratio = size, ratio
+            if failed > MAX_JUMP:
+                size = _scaled(size, ratio)
+            else:  # between the longest proven and the shortest failed
+                share = (SIZE_FACTOR - used) / (failed_ratio - used)
+                size = min(int(proven + (failed - proven) * share), _scaled(failed, failed_ratio))
+            if not proven < size < failed:
                 break
-        return proven, far_end
+        return proven, far_end, used
 
     def prove(self, base: _Trajectory, size: int) -> tuple[float, _Trajectory]:
         """Checks one interval [base, base + size steps], following the winners in floats

@@ -279,8 +279,9 @@ def _tight_ratio(t, p, rho_far, price_deviation, width, walk, chain, election, n
 
 @njit(cache=True)
 def _rivals(t, rho, deviation, width, tighten, walk, chain, election, near, far, ab):
-    """Worst ratio over this round's rivals: the cheap bound (what the supporters gain at
-    most against the margin) first, the tight one where it is not comfortably small."""
+    """Worst ratio over this round's rivals that need the tight bound: the cheap one (what
+    the supporters gain at most, against the margin) proves the others, whose tight ratio
+    would be smaller still; they do not count in the ratio, which sizes the next attempt."""
     gain, slack = walk[7], walk[8]
     rivals, margins = chain[6][t], near[3][t]
     worst = 0.0
@@ -288,11 +289,11 @@ def _rivals(t, rho, deviation, width, tighten, walk, chain, election, near, far,
         if not rivals[p]:
             continue
         margin = margins[p]
-        ratio = (gain[p] + slack[p]) / margin if margin > 0.0 else np.inf
-        if ratio >= tighten:
-            ratio = _tight_ratio(t, p, rho, deviation, width, walk, chain, election, near, far, ab)
-            if ratio >= 1.0:
-                return ratio
+        if margin > 0.0 and gain[p] + slack[p] < tighten * margin:
+            continue  # proven by the cheap bound
+        ratio = _tight_ratio(t, p, rho, deviation, width, walk, chain, election, near, far, ab)
+        if ratio >= 1.0:
+            return ratio
         worst = max(worst, ratio)
     return worst
 
@@ -334,9 +335,10 @@ def _largest(sup_ptr, projects):
 
 @njit(cache=True)
 def check(election, chain, near, far, width, tolerance, slack, tighten):
-    """Worst ratio of (what a rival could gain) to (what it lacks) over all rounds and
-    rivals; below 1 the outcome is proven constant on [x0, x0 + width], x0 the near end's
-    voter budget. Writes the far end (complete only below 1). Infinite when a rival lacks
+    """Worst ratio of (what a rival could gain) to (what it lacks) over all rounds and the
+    rivals that need the tight bound (the cheap bound used less than `tighten` < 1 of the
+    others' margins); below 1 the outcome is proven constant on [x0, x0 + width], x0 the
+    near end's voter budget. Writes the far end (complete only below 1). Infinite when a rival lacks
     nothing at the near end already: no interval from there can be proven."""
     sup_ptr, costs, total_utility, co_support = election[0], election[3], election[4], chain[8]
     winners = chain[0]
