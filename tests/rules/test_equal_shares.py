@@ -8,7 +8,13 @@ import pytest
 
 from tests.rules.shared_files import SMALL, shared_file
 from votes import pabulib
-from votes.rules import budget_increase, equal_shares, make_profile, profile_from_election
+from votes.rules import (
+    budget_increase,
+    equal_shares,
+    make_profile,
+    profile_from_election,
+    proof_kernel,
+)
 from votes.rules.budget_increase import raise_budgets
 from votes.rules.equal_shares import tie_order
 from votes.rules.equal_shares_run import EqualSharesInput, EqualSharesRun, recorded_run
@@ -142,6 +148,21 @@ def random_profile(seed: int):
     return make_profile(projects=projects, budget=chance.randint(5, 20), ballots=ballots)
 
 
+def random_points_profile(seed: int):
+    """Points ballots: voters give the same projects different points, so voters who back
+    the same winners may still pay differently, and a class of voters paying alike may
+    give a rival several different utilities."""
+    chance = random.Random(seed)
+    projects = [(f"p{i}", chance.randint(2, 12)) for i in range(chance.randint(3, 7))]
+    ids = [project_id for project_id, _ in projects]
+    ballots = [chance.sample(ids, chance.randint(0, min(4, len(ids)))) for _ in range(14)]
+    points = [[chance.randint(1, 3) for _ in ballot] for ballot in ballots]
+    return make_profile(
+        projects=projects, budget=chance.randint(8, 30), ballots=ballots, points=points,
+        kind="points",
+    )  # fmt: skip
+
+
 def stepped_and_jumped(profile, until_overspend):
     utility = "points" if profile.kind == "points" else "cost"
     data = EqualSharesInput(profile, utility, tie_order(profile, "lexicographic"))
@@ -157,6 +178,58 @@ def test_jumping_over_budgets_equals_stepping_one_unit_at_a_time(seed, until_ove
     assert jumped.run.winners == stepped.run.winners
     assert jumped.step == stepped.step
     assert jumped.run.voter_budget == stepped.run.voter_budget
+
+
+@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("until_overspend", [False, True])
+def test_jumping_equals_stepping_with_points_as_utilities(seed, until_overspend):
+    jumped, stepped = stepped_and_jumped(random_points_profile(seed), until_overspend)
+    assert (jumped.step, jumped.run.winners) == (stepped.step, stepped.run.winners)
+    assert jumped.run.voter_budget == stepped.run.voter_budget
+
+
+@pytest.mark.parametrize("name", ["Switzerland_Zurich_D10.pb", "Netherlands_Assen_2024.pb"])
+def test_voters_paying_alike_share_a_class(name):
+    """Voters are in the same class exactly when they back the same winners with the same
+    utilities; each project's supporters by class add up to its supporters, utility by
+    utility; each round lists the winner's supporters by class."""
+    profile = profile_from_election(pabulib.read(shared_file(name)))
+    utility = "points" if profile.kind == "points" else "cost"
+    data = EqualSharesInput(profile, utility, tie_order(profile, "lexicographic"))
+    run = EqualSharesRun(data, Fraction(profile.scaled_budget, profile.voter_count)).run()
+    winners = run.winners
+    lists = budget_increase._Classes(data).lists(winners)
+    of, sup_ptr, sup_idx, sup_u = lists[:4]
+    backing = [set() for _ in range(len(data))]
+    for p in winners:
+        for voter, given in zip(data.supporters[p], data.float_utilities[p], strict=True):
+            backing[voter].add((p, given))
+    class_of_backing = {}
+    for voter, backed in enumerate(backing):
+        assert class_of_backing.setdefault(frozenset(backed), of[voter]) == of[voter]
+    assert len(set(class_of_backing.values())) == len(class_of_backing)
+    for p in range(profile.project_count):
+        proof_kernel.project_classes(p, lists)
+        entries = range(sup_ptr[p], sup_ptr[p] + lists[5][p])
+        counted = {}
+        for k in entries:
+            key = (lists[6][k], lists[8][k])
+            counted[key] = counted.get(key, 0) + lists[7][k]
+        expected = {}
+        for q in range(sup_ptr[p], sup_ptr[p + 1]):
+            key = (of[sup_idx[q]], sup_u[q])
+            expected[key] = expected.get(key, 0) + 1
+        assert counted == expected
+    (r_ptr, r_class, r_count, _, entry_of), _ = proof_kernel.chain_rounds(
+        np.array(winners, dtype=np.int64), lists
+    )
+    position = 0
+    for t, p in enumerate(winners):
+        assert r_count[r_ptr[t] : r_ptr[t + 1]].sum() == len(data.supporters[p])
+        for voter in data.supporters[p]:
+            assert r_class[entry_of[position]] == of[voter]
+            assert r_ptr[t] <= entry_of[position] < r_ptr[t + 1]
+            position += 1
 
 
 @pytest.mark.parametrize("name", SMALL)

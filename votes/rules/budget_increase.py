@@ -125,7 +125,7 @@ class _Increase:
 
     def search(self, jump: bool) -> Completion:
         step, size, batch = 0, 1, FIRST_BATCH
-        worth = _Worth()
+        worth, classes = _Worth(), _Classes(self.data)
         while True:
             way = worth.way(step) if jump and len(self.data) else "run"
             started = time.perf_counter()
@@ -146,7 +146,7 @@ class _Increase:
                 return done
             same = 0
             if way == "prove":
-                search = _StepSearch(self.data, run)
+                search = _StepSearch(self.data, run, classes)
                 same = search.steps_with_same_outcome(size)
                 self.proof_runs += search.float_runs
                 size = search.first_size or max(size // 2, 1)
@@ -249,17 +249,21 @@ class _Trajectory:
         self.lacking = np.full(self.margins.shape, np.nan)
 
     @classmethod
-    def of_run(cls, run: EqualSharesRun | RecordedRun) -> _Trajectory:
+    def of_run(
+        cls, run: EqualSharesRun | RecordedRun, entry_of: np.ndarray, ends: np.ndarray
+    ) -> _Trajectory:
         """The trajectory of an exact, recorded run: margins from the supporters' money and
         from the tangent at a price evaluated earlier in the run (what supporters can pay is
-        concave in the price, and budgets only shrink during a run)."""
+        concave in the price, and budgets only shrink during a run). `entry_of`: the entry
+        of each of the winners' supporters among the classes (`proof_kernel.voter_classes`),
+        `ends`: where each round's entries start."""
         arrays = run.record_arrays()
         by_money = run.costs - arrays.moneys
         with np.errstate(invalid="ignore"):  # projects nobody supports: inf * 0
             by_tangent = arrays.slopes * (arrays.floors - arrays.rhos[:, None])
-        positions = np.flatnonzero(~arrays.full)
-        offsets, winners = run.data.supporter_arrays[0], np.array(run.winners, dtype=np.int64)
-        ends = np.concatenate(([0], np.cumsum(offsets[winners + 1] - offsets[winners])))
+        short = np.zeros(ends[-1], dtype=bool)
+        short[entry_of[~arrays.full]] = True
+        positions = np.flatnonzero(short)
         return cls(
             voter_budget=float(run.voter_budget),
             rhos=arrays.rhos.astype(float),
@@ -291,11 +295,53 @@ def _scaled(size: int, ratio: float) -> int:
     return min(int(size * scale), MAX_JUMP)
 
 
+class _Classes:
+    """The classes of voters who pay alike for a set of winners, and each project's
+    supporters by class (laid out when a proof first needs them), kept while the winners
+    stay the same (`proof_kernel.voter_classes`, `project_classes`)."""
+
+    def __init__(self, data: EqualSharesInput) -> None:
+        self.data = data
+        self.winners: frozenset[int] | None = None
+        self.laid_out: tuple[np.ndarray, ...] = ()
+        sup_ptr, _, sup_u = data.supporter_arrays
+        # Each project's supporters by utility (all alike with cost utilities).
+        self.order = np.arange(len(sup_u))
+        if data.utility != "cost":
+            projects = np.repeat(np.arange(len(sup_ptr) - 1), np.diff(sup_ptr))
+            self.order = np.lexsort((sup_u, projects))
+
+    def lists(self, winners: Sequence[int]) -> tuple[np.ndarray, ...]:
+        if self.winners != frozenset(winners):
+            sup_ptr, sup_idx, sup_u = self.data.supporter_arrays
+            ordered = np.array(sorted(winners), dtype=np.int64)
+            of, classes = proof_kernel.voter_classes(
+                sup_ptr, sup_idx, sup_u, self.order, ordered, len(self.data)
+            )
+            size, projects = len(sup_idx), len(sup_ptr) - 1
+            self.winners = frozenset(winners)
+            self.laid_out = (
+                of, sup_ptr, sup_idx, sup_u,
+                np.zeros(projects, dtype=np.bool_),  # laid out yet
+                np.zeros(projects, dtype=np.int64),  # entries
+                np.empty(size, dtype=np.int64),  # class
+                np.empty(size),  # voters
+                np.empty(size),  # utility
+                np.empty(size, dtype=np.int64),  # each supporter's entry
+                np.zeros(classes, dtype=np.int64),  # the last entry of each class
+                self.order,
+            )  # fmt: skip
+        return self.laid_out
+
+
 class _StepSearch:
     """Finds how many steps after an exact run surely keep its outcome, chaining proofs."""
 
-    def __init__(self, data: EqualSharesInput, run: EqualSharesRun | RecordedRun) -> None:
+    def __init__(
+        self, data: EqualSharesInput, run: EqualSharesRun | RecordedRun, classes: _Classes
+    ) -> None:
         self.data, self.run = data, run
+        self.lists = classes.lists(run.winners)
         self.winners = np.array(run.winners, dtype=np.int64)
         self.unit = float(data.profile.money_scale)
         self.costs = run.costs
@@ -305,16 +351,13 @@ class _StepSearch:
         self._lay_out_chain()
 
     def _lay_out_chain(self) -> None:
-        """Arrays for the compiled proof: for each voter, the rounds whose winner it
-        supports (in order, with its share per unit of rho), and each round's rivals."""
+        """Arrays for the compiled proof: the classes of voters who pay alike (the same
+        winners with the same utilities), each round's and each project's supporters by
+        class, each class's rounds (in order, with its share per unit of rho), and each
+        round's rivals."""
         data, winners = self.data, self.run.winners
         rounds, projects = len(winners), len(self.costs)
-        sup_ptr, sup_idx, sup_u = data.supporter_arrays
-        counts = (sup_ptr[self.winners + 1] - sup_ptr[self.winners]).astype(np.int64)
-        self.w_ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
-        self.v_start, self.v_end, self.v_round, self.v_share = proof_kernel.entries_by_voter(
-            sup_ptr, sup_idx, sup_u, self.winners, len(data)
-        )
+        self.by_round, self.by_class = proof_kernel.chain_rounds(self.winners, self.lists)
         candidates = np.zeros(projects, dtype=bool)
         candidates[list(data.candidates)] = True
         won_in = np.full(projects, rounds)  # the round each project won in
@@ -344,7 +387,7 @@ class _StepSearch:
     def steps_with_same_outcome(self, size: int) -> int:
         """Chain proofs from the run, the first over `size` steps: each proven interval's
         far end starts the next one, until no interval can be proven."""
-        base, proven = _Trajectory.of_run(self.run), 0
+        base, proven = _Trajectory.of_run(self.run, self.by_round[4], self.by_round[0]), 0
         while True:
             jump, far, ratio = self._longest_proof(base, size)
             if not jump:
@@ -403,18 +446,19 @@ class _StepSearch:
             margins=np.empty((rounds, projects)),
             final_money=np.empty(projects),
         )
-        election = (*data.supporter_arrays, self.costs, data.total_utility)
+        r_ptr, r_class, r_count, r_share, _ = self.by_round
         chain = (
-            self.winners, self.w_ptr, self.v_start, self.v_end, self.v_round, self.v_share,
-            self.rivals, self.final_rivals, self.co_support,
+            self.winners, r_ptr, *self.by_class, self.rivals, self.final_rivals,
+            self.co_support, r_class, r_count, r_share, self.costs, data.total_utility,
+            self.sizes,
         )  # fmt: skip
         near = (
             base.voter_budget, base.rhos, base.short, base.margins, base.lacking,
             base.final_money,
         )  # fmt: skip
         ratio = proof_kernel.check(
-            election,
             chain,
+            self.lists,
             near,
             (far.rhos, far.short, far.margins, far.final_money),
             width,

@@ -61,14 +61,15 @@ def _water_filling(first, count, supporters, utilities, budgets, cost, total, un
     for j in range(count):
         held[j] = budgets[supporters[first + j]]
         shares[j] = unit if unit > 0.0 else utilities[first + j]
-    return water_filling(held, shares, cost, total)
+    return water_filling(held, shares, np.ones(count), cost, total)
 
 
 @njit(cache=True)
-def water_filling(budgets, shares, cost, total):
-    """rho such that sum(min(budget, rho * share)) plus rho times the utility of those left
-    out (`total` minus the shares given) equals `cost`, filling up in order of budget per
-    share: who cannot pay rho * share is short. With the utility paying a full share."""
+def water_filling(budgets, shares, counts, cost, total):
+    """rho such that sum(count * min(budget, rho * share)) plus rho times the utility of
+    those left out (`total` minus the shares given) equals `cost`, filling up in order of
+    budget per share: who cannot pay rho * share is short. With the utility paying a full
+    share. `counts`: how many voters each budget and share stand for."""
     paid = 0.0
     rest = total
     rho, full = np.inf, 0.0
@@ -76,8 +77,8 @@ def water_filling(budgets, shares, cost, total):
         rho, full = (cost - paid) / rest, rest
         if rho * shares[j] <= budgets[j]:
             return rho, full  # j pays a full share, and so does everyone after j
-        paid += budgets[j]
-        rest -= shares[j]
+        paid += counts[j] * budgets[j]
+        rest -= counts[j] * shares[j]
     if rest > 0.0:
         return (cost - paid) / rest, rest  # all given are short: those left out pay
     return rho, full  # floats blurred whether the last one qualifies: its candidate
