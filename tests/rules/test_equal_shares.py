@@ -192,7 +192,7 @@ def test_jumping_equals_stepping_with_points_as_utilities(seed, until_overspend)
 def test_voters_paying_alike_share_a_class(name):
     """Voters are in the same class exactly when they back the same winners with the same
     utilities; each project's supporters by class add up to its supporters, utility by
-    utility; each round lists the winner's supporters by class."""
+    utility; voters share a node exactly when they paid the same so far."""
     profile = profile_from_election(pabulib.read(shared_file(name)))
     utility = "points" if profile.kind == "points" else "cost"
     data = EqualSharesInput(profile, utility, tie_order(profile, "lexicographic"))
@@ -220,16 +220,29 @@ def test_voters_paying_alike_share_a_class(name):
             key = (of[sup_idx[q]], sup_u[q])
             expected[key] = expected.get(key, 0) + 1
         assert counted == expected
-    (r_ptr, r_class, r_count, _, entry_of), _ = proof_kernel.chain_rounds(
+    # Nodes: the voters who paid alike in every round so far and give the winner the same.
+    (r_ptr, parent, count, share), rounds_of, leaves = proof_kernel.chain_nodes(
         np.array(winners, dtype=np.int64), lists
     )
-    position = 0
-    for t, p in enumerate(winners):
-        assert r_count[r_ptr[t] : r_ptr[t + 1]].sum() == len(data.supporters[p])
-        for voter in data.supporters[p]:
-            assert r_class[entry_of[position]] == of[voter]
-            assert r_ptr[t] <= entry_of[position] < r_ptr[t + 1]
-            position += 1
+    node_of_history, members = {}, np.zeros(len(count))
+    for voter in range(len(data)):
+        path, node = [], leaves[of[voter]]
+        while node >= 0:
+            path.append(node)
+            node = parent[node]
+        path.reverse()
+        history = [
+            (t, float(given))
+            for t, p in enumerate(winners)
+            for who, given in zip(data.supporters[p], data.float_utilities[p], strict=True)
+            if who == voter
+        ]
+        assert [(rounds_of[k], share[k]) for k in path] == history
+        for k, end in zip(path, range(1, len(history) + 1), strict=True):
+            assert r_ptr[rounds_of[k]] <= k < r_ptr[rounds_of[k] + 1]
+            assert node_of_history.setdefault(tuple(history[:end]), k) == k
+            members[k] += 1
+    assert (members == count).all()
 
 
 @pytest.mark.parametrize("name", SMALL)

@@ -25,11 +25,12 @@ whole interval. After the last round, no project becomes affordable while its su
 money at x1 stays below its cost. Floats are used with margins far above their errors; where
 margins are too thin to decide (exact ties), nothing is skipped.
 
-A proof is one compiled pass (`proof_kernel`) that only touches the voters short at the near
-end and the supporters of the rivals needing the tight bound. Proofs chain: a proven
-interval's far end starts the next one, sized by how fast the rivals' exact margins closed
-over the last one; the chain stops where they close within the next step, and the method is
-run there. The run starting a chain is made in floats (`run_kernel.recorded_run`) where they
+A proof is one compiled pass (`proof_kernel`) over *nodes* of voters who paid alike so far
+(a few thousand where there are tens of thousands of voters), examining in full only those
+that may be short at the near end and the supporters of the rivals needing the tight bound.
+Proofs chain: a proven interval's far end starts the next one, sized by the share of the
+margins the last one used and by how fast the rivals' exact margins closed over it; the
+chain stops where they close within the next step, and the method is run there. The run starting a chain is made in floats (`run_kernel.recorded_run`) where they
 decide, and every outcome returned comes from an exact run (`EqualSharesRun`).
 
 Where the outcome changes at almost every step (Toulouse 2024: at 511 of 669), proofs cost
@@ -230,17 +231,14 @@ class _Worth:
 
 @dataclass
 class _Trajectory:
-    """Prices along the winners at one voter budget (one end of an interval), the voters
-    who may be short of a full share in each round, lower bounds on each rival's margin (its
-    cost minus what its supporters could pay at the round's price) and upper bounds on each
-    project's money after the last round. Budgets are not kept: a voter's budget before a
-    round follows from the voter budget and the prices of the rounds it took part in."""
+    """Prices along the winners at one voter budget (one end of an interval), lower bounds
+    on each rival's margin (its cost minus what its supporters could pay at the round's
+    price) and upper bounds on each project's money after the last round. Budgets are not
+    kept: a voter's budget before a round follows from the voter budget and the prices of
+    the rounds it took part in."""
 
     voter_budget: float
     rhos: np.ndarray  # per round
-    # Who may be short of a full share: positions among the winners' supporters laid end to
-    # end (proof_kernel), and where each round's start.
-    short: tuple[np.ndarray, np.ndarray]
     margins: np.ndarray  # rounds x projects
     final_money: np.ndarray  # per project
     lacking: np.ndarray = field(init=False)  # exact margins at this end, nan until computed
@@ -249,25 +247,17 @@ class _Trajectory:
         self.lacking = np.full(self.margins.shape, np.nan)
 
     @classmethod
-    def of_run(
-        cls, run: EqualSharesRun | RecordedRun, entry_of: np.ndarray, ends: np.ndarray
-    ) -> _Trajectory:
+    def of_run(cls, run: EqualSharesRun | RecordedRun) -> _Trajectory:
         """The trajectory of an exact, recorded run: margins from the supporters' money and
         from the tangent at a price evaluated earlier in the run (what supporters can pay is
-        concave in the price, and budgets only shrink during a run). `entry_of`: the entry
-        of each of the winners' supporters among the classes (`proof_kernel.voter_classes`),
-        `ends`: where each round's entries start."""
+        concave in the price, and budgets only shrink during a run)."""
         arrays = run.record_arrays()
         by_money = run.costs - arrays.moneys
         with np.errstate(invalid="ignore"):  # projects nobody supports: inf * 0
             by_tangent = arrays.slopes * (arrays.floors - arrays.rhos[:, None])
-        short = np.zeros(ends[-1], dtype=bool)
-        short[entry_of[~arrays.full]] = True
-        positions = np.flatnonzero(short)
         return cls(
             voter_budget=float(run.voter_budget),
             rhos=arrays.rhos.astype(float),
-            short=(positions.astype(np.int64), np.searchsorted(positions, ends).astype(np.int64)),
             margins=np.maximum(by_money, by_tangent),
             final_money=run.available.copy(),
         )
@@ -351,13 +341,14 @@ class _StepSearch:
         self._lay_out_chain()
 
     def _lay_out_chain(self) -> None:
-        """Arrays for the compiled proof: the classes of voters who pay alike (the same
-        winners with the same utilities), each round's and each project's supporters by
-        class, each class's rounds (in order, with its share per unit of rho), and each
-        round's rivals."""
+        """Arrays for the compiled proof: the nodes of voters paying alike round after
+        round, each class's last node (`proof_kernel.chain_nodes`), and each round's
+        rivals."""
         data, winners = self.data, self.run.winners
         rounds, projects = len(winners), len(self.costs)
-        self.by_round, self.by_class = proof_kernel.chain_rounds(self.winners, self.lists)
+        self.nodes, self.node_rounds, self.leaves = proof_kernel.chain_nodes(
+            self.winners, self.lists
+        )
         candidates = np.zeros(projects, dtype=bool)
         candidates[list(data.candidates)] = True
         won_in = np.full(projects, rounds)  # the round each project won in
@@ -387,7 +378,7 @@ class _StepSearch:
     def steps_with_same_outcome(self, size: int) -> int:
         """Chain proofs from the run, the first over `size` steps: each proven interval's
         far end starts the next one, until no interval can be proven."""
-        base, proven = _Trajectory.of_run(self.run, self.by_round[4], self.by_round[0]), 0
+        base, proven = _Trajectory.of_run(self.run), 0
         while True:
             jump, far, ratio = self._longest_proof(base, size)
             if not jump:
@@ -442,25 +433,20 @@ class _StepSearch:
         far = _Trajectory(
             voter_budget=far_budget,
             rhos=np.empty(rounds),
-            short=(np.empty(len(base.short[0]), dtype=np.int64), np.zeros(rounds + 1, np.int64)),
             margins=np.empty((rounds, projects)),
             final_money=np.empty(projects),
         )
-        r_ptr, r_class, r_count, r_share, _ = self.by_round
+        r_ptr, parent, count, share = self.nodes
         chain = (
-            self.winners, r_ptr, *self.by_class, self.rivals, self.final_rivals,
-            self.co_support, r_class, r_count, r_share, self.costs, data.total_utility,
-            self.sizes,
+            self.winners, r_ptr, self.node_rounds, self.leaves, self.rivals, self.final_rivals,
+            self.co_support, parent, count, share, self.costs, data.total_utility, self.sizes,
         )  # fmt: skip
-        near = (
-            base.voter_budget, base.rhos, base.short, base.margins, base.lacking,
-            base.final_money,
-        )  # fmt: skip
+        near = (base.voter_budget, base.rhos, base.margins, base.lacking, base.final_money)
         ratio = proof_kernel.check(
             chain,
             self.lists,
             near,
-            (far.rhos, far.short, far.margins, far.final_money),
+            (far.rhos, far.margins, far.final_money),
             width,
             TOLERANCE * max(far_budget, 1.0),
             RELATIVE_SLACK * (self.costs + self.sizes * far_budget),

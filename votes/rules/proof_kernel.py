@@ -2,33 +2,31 @@
 
 A proof follows the winners of a run at the far end of an interval of voter budgets and
 bounds, round by round, what every rival's supporters could pay (see `budget_increase`).
-Most of that work only concerns a few voters: those short of a full share at the near end
-(a voter paying in full at the near end pays in full on the whole interval) and the
-supporters of the rivals that need the tight bound. NumPy would touch every supporter of
-every winner in every proof; this loop touches only those voters, and brings each one's
-budget up to date on demand from the rounds it took part in ("catching up"). It is compiled
-with numba; the cache keeps the machine code between processes.
+It is compiled with numba; the cache keeps the machine code between processes.
 
-Voters who back the same winners with the same utilities pay alike on the whole interval
-(same budget, same payments): the proof follows one class for all of them, with their
-count (`voter_classes`); on Budapest 2024 that is some 4,500 classes for 29,000 voters.
+Voters who paid for the same winners, with the same utilities, in the rounds before a
+round have the same budget there, at both ends of the interval: a *node* stands for all of
+them (with their count) in the round where they pay together. Each node's budget follows
+from its parent's, the node where the same voters last paid together. Every round, the
+proof sweeps its nodes once, in order: a few thousand a proof on Budapest 2024 where
+there are 29,000 voters and 110,000 payments (`chain_nodes`). Voters who back the same
+winners with the same utilities (their *class*, `voter_classes`) pay at the same nodes:
+the rivals' supporters are laid out by class (`project_classes`), and a class finds its
+latest node by walking along its nodes as the rounds go.
 
-Every class's budget follows one formula whatever its side: max(0, budget - rho * share).
+Every node's budget follows one formula whatever its side: max(0, budget - rho * share).
 
 The arrays come in tuples:
-- chain (the winners followed): (winners, offsets of each round's supporters by class laid
-  end to end, for each class the start and end of its entries, the round and the share per
-  unit of rho of each entry, rivals per round, rivals after the last round, co-support per
-  round, each round's classes, their counts and shares, costs, total utility per project,
-  supporters per project);
+- chain (the winners followed): (winners, offsets of each round's nodes, each node's
+  round, each class's last node, rivals per round, rivals after the last round, co-support
+  per round, each node's parent (-1: none), count and share per unit of rho, costs, total
+  utility per project, supporters per project);
 - lists (each project's supporters by class, laid out on first use by `project_classes`):
   (class of each voter, supporters' offsets per project, supporters, their utilities, laid
   out yet, entries per project, then per entry its class, count and utility, each
   supporter's entry, the last entry of each class, each project's supporters by utility);
-- near end: (voter budget, rhos, short lists, margins, exact margins or nan, final money);
-- far end, written: (rhos, short lists, margins, final money);
-- short lists: (positions among the rounds' classes laid end to end of those who may be
-  short, round after round; where each round's start).
+- near end: (voter budget, rhos, margins, exact margins or nan, final money);
+- far end, written: (rhos, margins, final money).
 """
 
 from __future__ import annotations
@@ -98,103 +96,56 @@ def project_classes(p, lists):
 
 
 @njit(cache=True)
-def chain_rounds(winners, lists):
-    """For the winners followed by a chain of proofs: each round's supporters by class
-    (offsets per round, class, count, share), the entry there of each of the winners'
-    supporters (in the election's order, end to end), and each class's entries in round
-    order ((start, end) per class, then each entry's round and share)."""
-    sup_ptr, length, entry = lists[1], lists[5], lists[9]
-    p_class, p_count, p_u = lists[6], lists[7], lists[8]
-    rounds = len(winners)
+def chain_nodes(winners, lists):
+    """The nodes of the winners followed by a chain of proofs, round after round: (offsets
+    of each round's nodes, each node's parent, count and share), each node's round, and
+    each class's last node (-1: none). A group of voters who paid alike so far splits in
+    each round by what its voters give the winner: those who give it something make a
+    node together."""
+    of, sup_ptr, sup_idx, sup_u, order = lists[0], lists[1], lists[2], lists[3], lists[11]
+    classes, rounds, n = len(lists[10]), len(winners), len(of)
+    size = 1
+    for w in winners:
+        size += sup_ptr[w + 1] - sup_ptr[w]
     r_ptr = np.zeros(rounds + 1, dtype=np.int64)
-    supporters = 0
-    for t in range(rounds):
-        project_classes(winners[t], lists)
-        r_ptr[t + 1] = r_ptr[t] + length[winners[t]]
-        supporters += sup_ptr[winners[t] + 1] - sup_ptr[winners[t]]
-    entries = r_ptr[rounds]
-    r_class, r_count, r_share = np.empty(entries, np.int64), np.empty(entries), np.empty(entries)
-    entry_of = np.empty(supporters, dtype=np.int64)
-    classes = len(lists[10])
-    c_end = np.zeros(classes + 1, dtype=np.int64)
-    position = 0
+    parent, count = np.empty(size, np.int64), np.zeros(size)
+    share, round_of = np.empty(size), np.empty(size, np.int64)
+    group = np.zeros(n, dtype=np.int64)  # the voters who paid alike so far
+    last = np.empty(size, dtype=np.int64)  # each group's latest node
+    last[0] = -1
+    stamp = np.full(size, -1, dtype=np.int64)
+    given = np.empty(size)
+    moved = np.empty(size, dtype=np.int64)
+    made, nodes = 1, 0
     for t in range(rounds):
         w = winners[t]
-        shift = r_ptr[t] - sup_ptr[w]
-        for k in range(sup_ptr[w], sup_ptr[w] + length[w]):
-            r_class[k + shift], r_count[k + shift] = p_class[k], p_count[k]
-            r_share[k + shift] = p_u[k]
-            c_end[p_class[k] + 1] += 1
-        for q in range(sup_ptr[w], sup_ptr[w + 1]):
-            entry_of[position] = entry[q] + shift
-            position += 1
-    for c in range(classes):
-        c_end[c + 1] += c_end[c]
-    c_start = c_end[:-1].copy()
-    filled = c_start.copy()
-    c_round = np.empty(entries, dtype=np.int64)
-    c_share = np.empty(entries)
-    for t in range(rounds):
-        for k in range(r_ptr[t], r_ptr[t + 1]):
-            c = r_class[k]
-            c_round[filled[c]], c_share[filled[c]] = t, r_share[k]
-            filled[c] += 1
-    by_round = (r_ptr, r_class, r_count, r_share, entry_of)
-    return by_round, (c_start, c_end[1:].copy(), c_round, c_share)
+        for k in range(sup_ptr[w], sup_ptr[w + 1]):
+            q = order[k]
+            g = group[sup_idx[q]]
+            if stamp[g] != t or given[g] != sup_u[q]:
+                stamp[g], given[g], moved[g] = t, sup_u[q], made
+                parent[nodes], share[nodes], round_of[nodes] = last[g], sup_u[q], t
+                last[made] = nodes
+                made += 1
+                nodes += 1
+            group[sup_idx[q]] = moved[g]
+            count[last[moved[g]]] += 1.0
+        r_ptr[t + 1] = nodes
+    leaf = np.empty(classes, dtype=np.int64)
+    for i in range(n):
+        leaf[of[i]] = last[group[i]]
+    by_round = (r_ptr, parent[:nodes].copy(), count[:nodes].copy(), share[:nodes].copy())
+    return by_round, round_of[:nodes].copy(), leaf
 
 
 @njit(cache=True)
-def _catch_up(i, t, walk, chain):
-    """Apply to voter i the rounds before t it has not been brought through: rounds it paid
-    a full share in at the near end, so at the far end too (slopes grow with the share)."""
-    budgets, low, high, next_entry, rhos, price_low, price_high = walk[:7]
-    near_budgets, near_rhos = walk[9], walk[10]
-    v_end, v_round, v_share = chain[3], chain[4], chain[5]
-    k = next_entry[i]
-    while k < v_end[i] and v_round[k] < t:
-        r = v_round[k]
-        share = v_share[k]
-        left = budgets[i] - rhos[r] * share
-        budgets[i] = left if left > 0.0 else 0.0
-        left = near_budgets[i] - near_rhos[r] * share
-        near_budgets[i] = left if left > 0.0 else 0.0
-        low[i] += price_low[r] * share
-        high[i] += price_high[r] * share
-        k += 1
-    next_entry[i] = k
-
-
-@njit(cache=True)
-def _examine(t, walk, chain, near, far_short, buffers):
-    """Bring up to date the winner's supporters short at the near end (the others pay a
-    full share on the whole interval); their budgets, shares, counts, classes and positions
-    in the short lists go to the buffers. Those with nothing left at either end (emptied
-    for sure in an earlier round) are short on the whole interval and pay nothing: they only
-    count by their shares, and go straight to the far end's list. Returns how many are in
-    the buffers, the shares of the others, and the length of the far end's list."""
-    before, shares, counts, examined, positions = buffers
-    listed, starts = near[2]
-    far_listed, far_starts = far_short
-    r_class, r_count, r_share = chain[9], chain[10], chain[11]
-    count = 0
-    emptied = 0.0
-    far_count = far_starts[t]
-    for k in range(starts[t], starts[t + 1]):
-        position = listed[k]
-        c = r_class[position]
-        if walk[11][c]:
-            emptied += r_count[position] * r_share[position]
-            far_listed[far_count] = position
-            far_count += 1
-            continue
-        _catch_up(c, t, walk, chain)
-        before[count] = walk[0][c]
-        shares[count] = r_share[position]
-        counts[count] = r_count[position]
-        examined[count] = c
-        positions[count] = position
-        count += 1
-    return count, emptied, far_count
+def _latest(c, t, chain):
+    """The node where class c last paid before round t (-1: none), from its last node up."""
+    parent, round_of = chain[7], chain[2]
+    node = chain[3][c]
+    while node >= 0 and round_of[node] >= t:
+        node = parent[node]
+    return node
 
 
 @njit(cache=True)
@@ -233,16 +184,16 @@ def _price_slopes(count, buffers, rho, total, utility, tolerance, walk):
     examined voter may be short somewhere on the interval; only those clearly short at the
     far end are short on all of it."""
     before, shares, counts, examined = buffers[0], buffers[1], buffers[2], buffers[3]
-    low, high = walk[1], walk[2]
+    low, high = walk[2], walk[3]
     full_high = total
     high_sum = 0.0
     low_sum = 0.0
     for j in range(count):
-        c = examined[j]
-        high_sum += counts[j] * high[c]
+        k = examined[j]
+        high_sum += counts[j] * high[k]
         if before[j] < rho * shares[j] - tolerance:
             full_high -= counts[j] * shares[j]
-            low_sum += counts[j] * low[c]
+            low_sum += counts[j] * low[k]
     full_low = total - utility
     if full_low <= 0.0:
         return 0.0, np.inf
@@ -335,39 +286,41 @@ def _tight_ratio(t, p, rho_far, price_deviation, width, walk, chain, lists, near
     concave piecewise-linear function of the voter budget) against p's cost."""
     project_classes(p, lists)
     first, p_class, p_count, p_u = lists[1][p], lists[6], lists[7], lists[8]
-    budgets, low, high = walk[0], walk[1], walk[2]
-    rho_near, lacking_known = near[1][t], near[4]
+    rho_near, lacking_known = near[1][t], near[3]
     a, b, c, e = ab
-    cost = chain[12][p]
+    cost = chain[10][p]
     lacking = lacking_known[t, p]
     known = not np.isnan(lacking)
     near_pay = 0.0
     far_pay = 0.0
     count = 0
     for k in range(first, first + lists[5][p]):
-        voters = p_class[k]
-        if walk[11][voters]:
+        node = _latest(p_class[k], t, chain)
+        if node < 0:
+            far_budget, near_budget, spread = near[0] + width, near[0], 0.0
+        elif walk[4][node]:
             continue  # nothing at either end: pays nothing anywhere on the interval
+        else:
+            far_budget, near_budget = walk[0][node], walk[1][node]
+            spread = walk[3][node] - walk[2][node]
         u, many = p_u[k], p_count[k]
-        _catch_up(voters, t, walk, chain)
-        near_budget = walk[9][voters]
-        far_pay += many * min(budgets[voters], rho_far * u)
+        far_pay += many * min(far_budget, rho_far * u)
         if not known:
             near_pay += many * min(near_budget, rho_near * u)
-        a[count] = many * (near_budget + (high[voters] - low[voters]) * width / 4)
-        b[count] = many * (budgets[voters] - near_budget) / width
+        a[count] = many * (near_budget + spread * width / 4)
+        b[count] = many * (far_budget - near_budget) / width
         c[count] = many * (rho_near + price_deviation) * u
         e[count] = many * (rho_far - rho_near) / width * u
         count += 1
-    far[2][t, p] = cost - far_pay
+    far[1][t, p] = cost - far_pay
     if not known:
         lacking = cost - near_pay
         lacking_known[t, p] = lacking
-        near[3][t, p] = lacking
+        near[2][t, p] = lacking
     if lacking <= 0.0:
         return np.inf
     most = _concave_maximum(a, b, c, e, count, width)
-    return (most + walk[8][p] - (cost - lacking)) / lacking
+    return (most + walk[7][p] - (cost - lacking)) / lacking
 
 
 @njit(cache=True)
@@ -375,8 +328,8 @@ def _rivals(t, rho, deviation, width, tighten, walk, chain, lists, near, far, ab
     """Worst ratio over this round's rivals that need the tight bound: the cheap one (what
     the supporters gain at most, against the margin) proves the others, whose tight ratio
     would be smaller still; they do not count in the ratio, which sizes the next attempt."""
-    gain, slack = walk[7], walk[8]
-    rivals, margins = chain[6][t], near[3][t]
+    gain, slack = walk[6], walk[7]
+    rivals, margins = chain[4][t], near[2][t]
     worst = 0.0
     for p in range(len(rivals)):
         if not rivals[p]:
@@ -392,12 +345,12 @@ def _rivals(t, rho, deviation, width, tighten, walk, chain, lists, near, far, ab
 
 
 @njit(cache=True)
-def _after_last_round(walk, chain, lists, near, far):
+def _after_last_round(walk, chain, lists, near, far, width):
     """No project may become affordable after the last round."""
     sup_ptr, length, p_class, p_count = lists[1], lists[5], lists[6], lists[7]
-    costs = chain[12]
-    gain, slack = walk[7], walk[8]
-    final_rivals, final_money, far_money = chain[7], near[5], far[3]
+    costs = chain[10]
+    gain, slack = walk[6], walk[7]
+    final_rivals, final_money, far_money = chain[5], near[4], far[2]
     rounds = len(chain[0])
     worst = 0.0
     for p in range(len(costs)):
@@ -407,12 +360,11 @@ def _after_last_round(walk, chain, lists, near, far):
         lacking = costs[p] - final_money[p]
         ratio = (gain[p] + slack[p]) / lacking if lacking > 0.0 else np.inf
         if ratio >= 1.0:  # count its money exactly
-            money = 0.0
             project_classes(p, lists)
+            money = 0.0
             for k in range(sup_ptr[p], sup_ptr[p] + length[p]):
-                if not walk[11][p_class[k]]:
-                    _catch_up(p_class[k], rounds, walk, chain)
-                    money += p_count[k] * walk[0][p_class[k]]
+                node = _latest(p_class[k], rounds, chain)
+                money += p_count[k] * (walk[0][node] if node >= 0 else near[0] + width)
             far_money[p] = money
             if lacking > 0.0:  # money after the last round only grows: below 1, p is out
                 ratio = (money + slack[p] - final_money[p]) / lacking
@@ -429,78 +381,119 @@ def _largest(ptr):
 
 
 @njit(cache=True)
+def _sweep(t, x0, x1, tolerance, walk, chain, buffers):
+    """Bring the round's nodes to their budgets before it (their parents' after), and put
+    those that may be short at the near end in the buffers (a voter paying a full share at
+    the near end pays one on the whole interval). Those with nothing left at either end
+    (short for sure in an earlier round) pay nothing: they only count by their shares.
+    Returns how many are in the buffers and the shares of the emptied."""
+    far, near, low, high, emptied, examined = walk[0], walk[1], walk[2], walk[3], walk[4], walk[5]
+    before, shares, counts, nodes = buffers[0], buffers[1], buffers[2], buffers[3]
+    parent, many, share = chain[7], chain[8], chain[9]
+    rho_near = walk[8][t]
+    count = 0
+    gone = 0.0
+    for k in range(chain[1][t], chain[1][t + 1]):
+        up = parent[k]
+        if up < 0:
+            far[k], near[k], low[k], high[k], emptied[k] = x1, x0, 1.0, 1.0, False
+        else:
+            far[k], near[k], low[k], high[k] = far[up], near[up], low[up], high[up]
+            emptied[k] = emptied[up]
+        examined[k] = False
+        if emptied[k]:
+            gone += many[k] * share[k]
+        elif near[k] < rho_near * share[k] + tolerance:
+            examined[k] = True
+            before[count], shares[count], counts[count], nodes[count] = (
+                far[k],
+                share[k],
+                many[k],
+                k,
+            )
+            count += 1
+    return count, gone
+
+
+@njit(cache=True)
+def _pay(t, rho, price_low, price_high, tolerance, walk, chain):
+    """Every node of the round pays: a full share, or all it has. Slopes go through: a
+    voter paying in full keeps its budget's slopes less those of the share; one that may be
+    short somewhere has a lowest slope of 0 (and a highest of 0 if short for sure)."""
+    far, near, low, high, emptied, examined = walk[0], walk[1], walk[2], walk[3], walk[4], walk[5]
+    share = chain[9]
+    rho_near = walk[8][t]
+    for k in range(chain[1][t], chain[1][t + 1]):
+        if emptied[k]:
+            continue
+        paid = rho * share[k]
+        if examined[k]:
+            short_for_sure = far[k] < paid - tolerance
+            low[k] = 0.0
+            high[k] = 0.0 if short_for_sure else high[k] + price_high * share[k]
+            # Short for sure at the far end, so at the near end: nothing left at either
+            # end, now and in every later round.
+            emptied[k] = short_for_sure
+        else:
+            low[k] += price_low * share[k]
+            high[k] += price_high * share[k]
+        far[k] = max(far[k] - paid, 0.0)
+        near[k] = max(near[k] - rho_near * share[k], 0.0)
+
+
+@njit(cache=True)
 def check(chain, lists, near, far, width, tolerance, slack, tighten):
     """Worst ratio of (what a rival could gain) to (what it lacks) over all rounds and the
     rivals that need the tight bound (the cheap bound used less than `tighten` < 1 of the
     others' margins); below 1 the outcome is proven constant on [x0, x0 + width], x0 the
     near end's voter budget. Writes the far end (complete only below 1). Infinite when a
     rival lacks nothing at the near end already: no interval from there can be proven."""
-    costs, total_utility, sizes, co_support = chain[12], chain[13], chain[14], chain[8]
+    costs, total_utility, sizes, co_support = chain[10], chain[11], chain[12], chain[6]
     winners = chain[0]
-    rounds, classes = len(winners), len(chain[2])
+    rounds, nodes = len(winners), chain[1][len(winners)]
+    x0 = near[0]
+    x1 = x0 + width
     walk = (
-        np.full(classes, near[0] + width),  # budgets at the far end
-        np.ones(classes),  # lowest slope of each budget
-        np.ones(classes),  # highest slope
-        chain[2].copy(),  # next entry of each class to apply
-        far[0],  # rhos at the far end
-        np.zeros(rounds),  # lowest fall of each rho per unit of voter budget
-        np.zeros(rounds),  # highest
+        np.empty(nodes),  # budget at the far end, before the node's round then after
+        np.empty(nodes),  # at the near end
+        np.empty(nodes),  # lowest slope of the far budget per unit of voter budget
+        np.empty(nodes),  # highest
+        np.empty(nodes, dtype=np.bool_),  # nothing left at either end
+        np.empty(nodes, dtype=np.bool_),  # may be short somewhere on the interval
         width * sizes,  # most each rival gains
         slack,
-        np.full(classes, near[0]),  # budgets at the near end
         near[1],  # rhos at the near end
-        np.zeros(classes, dtype=np.bool_),  # emptied at both ends (so in every later round)
     )
     size = _largest(chain[1])
     buffers = (
         np.empty(size),  # budgets before the round at the far end
         np.empty(size),  # shares per unit of rho
-        np.empty(size),  # voters in the class
-        np.empty(size, dtype=np.int64),  # classes
-        np.empty(size, dtype=np.int64),  # positions in the short lists
+        np.empty(size),  # voters in the node
+        np.empty(size, dtype=np.int64),  # nodes
     )
-    before, shares, counts, examined, positions = buffers
     rival_size = _largest(lists[1])
     ab = (np.empty(rival_size), np.empty(rival_size), np.empty(rival_size), np.empty(rival_size))
     worst = 0.0
     for t in range(rounds):
         w = winners[t]
-        count, emptied, far_count = _examine(t, walk, chain, near, far[1], buffers)
+        count, gone = _sweep(t, x0, x1, tolerance, walk, chain, buffers)
         # The emptied supporters are short whatever rho: as if they did not support w.
-        total = total_utility[w] - emptied
+        total = total_utility[w] - gone
         utility = 0.0
         for j in range(count):
-            utility += counts[j] * shares[j]
+            utility += buffers[2][j] * buffers[1][j]
         rho = _far_price(count, buffers, costs[w], total, utility)
         price_low, price_high = _price_slopes(count, buffers, rho, total, utility, tolerance, walk)
         far[0][t] = rho
-        for j in range(count):  # may be short at the far end: the next proof's hint
-            if before[j] < rho * shares[j] + tolerance:
-                far[1][0][far_count] = positions[j]
-                far_count += 1
-        far[1][1][t + 1] = far_count
-        far[2][t] = near[3][t] - walk[7]
+        far[1][t] = near[2][t] - walk[6]
         deviation = (price_high - price_low) * width / 4
         worst = max(
             worst, _rivals(t, rho, deviation, width, tighten, walk, chain, lists, near, far, ab)
         )
         if worst >= 1.0:
             return worst
-        # Carry the slope bounds through the round, and pay.
-        walk[5][t], walk[6][t] = price_low, price_high
-        for j in range(count):
-            c = examined[j]
-            walk[1][c] = 0.0
-            short_for_sure = before[j] < rho * shares[j] - tolerance
-            walk[2][c] = 0.0 if short_for_sure else walk[2][c] + price_high * shares[j]
-            # Short for sure at the far end, so at the near end: nothing left at either
-            # end, now and in every later round, where it is short at the near end.
-            walk[11][c] = walk[11][c] or short_for_sure
-            walk[0][c] = max(before[j] - rho * shares[j], 0.0)
-            walk[9][c] = max(walk[9][c] - near[1][t] * shares[j], 0.0)
-            walk[3][c] += 1  # past round t, where it supports the winner
+        _pay(t, rho, price_low, price_high, tolerance, walk, chain)
         fall = near[1][t] - rho
         if fall > 0.0:
-            walk[7][:] += fall * co_support[t]
-    return max(worst, _after_last_round(walk, chain, lists, near, far))
+            walk[6][:] += fall * co_support[t]
+    return max(worst, _after_last_round(walk, chain, lists, near, far, width))
