@@ -257,17 +257,14 @@ def test_jumping_equals_stepping_on_real_elections(name):
 @pytest.mark.parametrize("until_overspend", [False, True])
 @pytest.mark.parametrize("name", ["Poland_Wieliczka_2023_Green_Budget.pb", *SMALL[3:]])
 def test_every_way_of_going_on_gives_the_stepped_outcome(monkeypatch, seed, until_overspend, name):
-    """The search picks proofs, batches or single runs by their measured cost: whatever
-    it picks, here at random, the outcome is the one stepping one unit at a time gives."""
+    """The search tries proofs or single runs by their measured cost: whatever it picks,
+    here at random, the outcome is the one stepping one unit at a time gives."""
     chance = random.Random(seed)
-    monkeypatch.setattr(budget_increase._Worth, "way", lambda self, step: chance.choice(WAYS))
+    monkeypatch.setattr(budget_increase._Worth, "prove", lambda self, step: chance.random() < 0.5)
     profile = profile_from_election(pabulib.read(shared_file(name)))
     jumped, stepped = stepped_and_jumped(profile, until_overspend)
     assert (jumped.step, jumped.run.winners) == (stepped.step, stepped.run.winners)
     assert jumped.run.voter_budget == stepped.run.voter_budget
-
-
-WAYS = ("prove", "batch", "run")
 
 
 @pytest.mark.parametrize("name", ["Poland_Wieliczka_2023_Green_Budget.pb", *SMALL[3:]])
@@ -303,3 +300,18 @@ def test_the_compiled_recorded_run_records_what_the_exact_run_does(name):
         assert np.allclose(ours.moneys, theirs.moneys, rtol=1e-9, atol=1e-6)
         assert np.allclose(recorded.available, exact.available, rtol=1e-9, atol=1e-6)
     assert compared
+
+
+def test_proofs_that_do_not_pay_are_tried_again_later_and_later():
+    """Chains of proofs so far against runs: tried again 16 steps after they cost more
+    than the runs they saved, then 32, ...; again at once as soon as they have paid."""
+    worth = budget_increase._Worth()
+    assert worth.prove(0)
+    worth.proved(0, seconds=0.010, steps=1, run_seconds=0.001)  # one step for ten runs
+    assert not worth.prove(16) and worth.prove(17)
+    worth.proved(17, seconds=0.010, steps=2, run_seconds=0.001)
+    assert not worth.prove(50) and worth.prove(51)  # 17 + 2 + 32
+    worth.proved(51, seconds=0.010, steps=400, run_seconds=0.001)  # 403 steps for 30 runs
+    assert worth.prove(52)
+    worth.proved(52, seconds=0.010, steps=1, run_seconds=0.001)  # 404 steps for 40 runs
+    assert worth.prove(53)

@@ -30,12 +30,13 @@ A proof is one compiled pass (`proof_kernel`) over *nodes* of voters who paid al
 that may be short at the near end and the supporters of the rivals needing the tight bound.
 Proofs chain: a proven interval's far end starts the next one, sized by the share of the
 margins the last one used and by how fast the rivals' exact margins closed over it; the
-chain stops where they close within the next step, and the method is run there. The run starting a chain is made in floats (`run_kernel.recorded_run`) where they
-decide, and every outcome returned comes from an exact run (`EqualSharesRun`).
+chain stops where they close within the next step, and the method is run there.
 
-Where the outcome changes at almost every step (Toulouse 2024: at 511 of 669), proofs cost
-more than they skip; then the runs at consecutive steps are made in batches
-(`equal_shares_batch`), or one by one, whichever has cost least per step so far.
+Runs are made in floats (`run_kernel.recorded_run`) where they decide, which is the same
+outcome as the exact run's (`EqualSharesRun`, used where floats cannot decide); every
+outcome returned comes from an exact run. Where the outcome changes at almost every step
+(Toulouse 2024: at 511 of 669), proofs cost more than they skip; then the steps are run
+one by one (`_Worth`).
 """
 
 from __future__ import annotations
@@ -48,7 +49,6 @@ from fractions import Fraction
 import numpy as np
 
 from votes.rules import proof_kernel
-from votes.rules.equal_shares_batch import batch_winners
 from votes.rules.equal_shares_run import (
     TOLERANCE,
     EqualSharesInput,
@@ -68,13 +68,8 @@ GOOD_ENOUGH = 0.3
 MAX_JUMP = 2**40
 # Rivals whose cheap bound used more than TIGHTEN of their margin get the exact bound.
 TIGHTEN = 0.6
-# When proofs cost more than they save, they are only tried again every RETRY_EVERY steps.
+# When proofs cost more than they save, they are tried again RETRY_EVERY steps later.
 RETRY_EVERY = 16
-# Batches of consecutive steps start with FIRST_BATCH budgets and double up to MAX_BATCH.
-FIRST_BATCH = 16
-# A batch of runs costs at least a run's time / BATCH_GAIN per step.
-BATCH_GAIN = 16
-MAX_BATCH = 64
 # Margin for float errors (about 1e-13 relatively) in what supporters can pay.
 RELATIVE_SLACK = 1e-9
 
@@ -99,9 +94,9 @@ def raise_budgets(
 
 
 class _Increase:
-    """The search over steps. Three ways to go on from a step, whichever costs least per
-    step so far (`_Worth`): a recorded run and proofs that the next steps keep its outcome;
-    runs in batches of consecutive steps (`batch_winners`); or one run per step."""
+    """The search over steps. Two ways to go on from a step, whichever costs less per step
+    (`_Worth`): a recorded run and proofs that the next steps keep its outcome, or one run
+    per step."""
 
     def __init__(self, data: EqualSharesInput, until_overspend: bool) -> None:
         self.data, self.until_overspend = data, until_overspend
@@ -115,58 +110,39 @@ class _Increase:
     def budget(self, step: int) -> Fraction:
         return self.start + step * self.unit
 
-    def exact(self, step: int, record: bool = False) -> EqualSharesRun | RecordedRun:
-        """The run at `step`; with its records for proofs, in floats where they decide."""
+    def recorded(self, step: int) -> EqualSharesRun | RecordedRun:
+        """The run at `step` with its records for proofs: in floats where they decide
+        (the same winners as the exact run), else exactly."""
         self.runs += 1
-        if record:
-            recorded = recorded_run(self.data, self.budget(step))
-            if recorded is not None:
-                return recorded
-        return EqualSharesRun(self.data, self.budget(step), record=record).run()
+        recorded = recorded_run(self.data, self.budget(step))
+        if recorded is not None:
+            return recorded
+        return EqualSharesRun(self.data, self.budget(step), record=True).run()
+
+    def exact(self, step: int) -> EqualSharesRun:
+        self.runs += 1
+        return EqualSharesRun(self.data, self.budget(step)).run()
 
     def search(self, jump: bool) -> Completion:
-        step, size, batch = 0, 1, FIRST_BATCH
+        step, size = 0, 1
         worth, classes = _Worth(), _Classes(self.data)
         while True:
-            way = worth.way(step) if jump and len(self.data) else "run"
             started = time.perf_counter()
-            if way == "batch":
-                done = self._batch(step, batch)
-                if done:
-                    return done
-                step += batch
-                per_step = (time.perf_counter() - started) / batch
-                larger = per_step <= worth.per_step("batch")  # larger batches still pay
-                worth.count(way, per_step * batch, batch, step)
-                batch = min(2 * batch, MAX_BATCH) if larger else batch
-                continue
-            run = self.exact(step, record=way == "prove")
-            worth.run_seconds = time.perf_counter() - started
+            run = self.recorded(step) if jump else self.exact(step)
+            run_seconds = time.perf_counter() - started
             done = self._stop(step, run.winners, run)
             if done:
                 return done
             same = 0
-            if way == "prove":
+            if jump and len(self.data) and worth.prove(step):
                 search = _StepSearch(self.data, run, classes)
                 same = search.steps_with_same_outcome(size)
                 self.proof_runs += search.float_runs
                 size = search.first_size or max(size // 2, 1)
-            worth.count(way, time.perf_counter() - started, same + 1, step)
+                worth.proved(step, time.perf_counter() - started, same + 1, run_seconds)
             self.fitting = step + same
             self.last_run = run if not same else None
             step += same + 1
-
-    def _batch(self, first: int, count: int) -> Completion | None:
-        """Steps first .. first + count - 1 from one batch of runs (exact runs for the
-        budgets the batch gave up); the completion if one of them ends the search."""
-        budgets = [self.budget(first + i) for i in range(count)]
-        for i, winners in enumerate(batch_winners(self.data, budgets)):
-            run = None if winners is not None else self.exact(first + i)
-            done = self._stop(first + i, run.winners if run else winners, run)
-            if done:
-                return done
-            self.fitting, self.last_run = first + i, run
-        return None
 
     def _stop(
         self, step: int, winners: Sequence[int], run: EqualSharesRun | RecordedRun | None
@@ -196,37 +172,29 @@ class _Increase:
 
 
 class _Worth:
-    """Which way of going on costs least per step so far: proving, batches of runs or one
-    run per step. Where the outcome changes at almost every step, runs are cheaper than
-    recording runs and proving; where arrays are small, batches cost less per step than
-    single runs. This only changes how fast the answer comes, never the answer. Proofs are
-    retried every RETRY_EVERY steps; batches and single runs are each tried once, unless
-    proofs already cost less per step than a batch could (a run's time / BATCH_GAIN)."""
+    """Whether to try proofs from a step. Where the outcome changes at almost every step
+    (Toulouse 2024: at 511 of 669), chains of proofs cost more than the runs they save:
+    then the next steps are run one by one, and proofs are tried again RETRY_EVERY steps
+    later, twice as late each time they still have not paid (as soon as they have, again
+    at once). This only changes how fast the answer comes, never the answer."""
 
     def __init__(self) -> None:
-        self.seconds = {"prove": 0.0, "batch": 0.0, "run": 0.0}
-        self.steps = {"prove": 0, "batch": 0, "run": 0}
-        self.last_proof = 0
-        self.run_seconds = np.inf  # the time of the last run
+        self.next_proof = 0
+        self.wait = RETRY_EVERY
+        self.seconds, self.steps = 0.0, 0  # all chains of proofs so far
 
-    def way(self, step: int) -> str:
-        if not self.steps["prove"] or step - self.last_proof >= RETRY_EVERY:
-            return "prove"
-        if self.per_step("prove") < self.run_seconds / BATCH_GAIN:
-            return "prove"
-        for way in ("batch", "run"):
-            if not self.steps[way]:
-                return way
-        return min(self.steps, key=self.per_step)
+    def prove(self, step: int) -> bool:
+        return step >= self.next_proof
 
-    def per_step(self, way: str) -> float:
-        return self.seconds[way] / self.steps[way] if self.steps[way] else np.inf
-
-    def count(self, way: str, seconds: float, steps: int, step: int) -> None:
-        self.seconds[way] += seconds
-        self.steps[way] += steps
-        if way == "prove":
-            self.last_proof = step
+    def proved(self, step: int, seconds: float, steps: int, run_seconds: float) -> None:
+        """A chain of proofs from `step` took `seconds` (with its run, `run_seconds`) for
+        `steps` steps."""
+        self.seconds += seconds
+        self.steps += steps
+        if self.seconds <= self.steps * run_seconds:
+            self.next_proof, self.wait = step, RETRY_EVERY
+        else:
+            self.next_proof, self.wait = step + steps + self.wait, 2 * self.wait
 
 
 @dataclass

@@ -516,6 +516,7 @@ def recorded_run(data: EqualSharesInput, voter_budget: Fraction) -> RecordedRun 
             data.total_utility,
             units,
             np.array(data.candidates, dtype=np.int64),
+            np.array(data.tie_order, dtype=np.int64),
         )
     )
     if not decided:

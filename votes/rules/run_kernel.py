@@ -96,8 +96,9 @@ def spread(available, supporters, change, voter_starts, voter_projects):
 
 @njit(cache=True)
 def recorded_run(
-    supporters, links, co_support, voter_budget, tolerance, costs, total_utility, units, candidates
-):
+    supporters, links, co_support, voter_budget, tolerance, costs, total_utility, units, candidates,
+    tie_order,
+):  # fmt: skip
     """The method at `voter_budget` in floats, recording what the completion's proofs need
     (`budget_increase`). Floats decide only with the margins `EqualSharesRun` uses; where
     they cannot (near ties, a supporter too close to its share, money too close to a cost)
@@ -137,6 +138,7 @@ def recorded_run(
             slope,
             remaining,
             available,
+            tie_order,
         )
         if winner == -2:
             return False, t, winners, rhos, full, moneys, floors, slopes, available
@@ -170,7 +172,8 @@ def recorded_run(
 
 @njit(cache=True)
 def _cheapest(
-    supporters, budgets, tolerance, costs, total_utility, units, floor, slope, remaining, available
+    supporters, budgets, tolerance, costs, total_utility, units, floor, slope, remaining, available,
+    tie_order,
 ):  # fmt: skip
     """The round's winner and its rho, as `EqualSharesRun._cheapest` finds them: projects
     in order of their lowest possible rho until that exceeds the best price found (-1:
@@ -178,7 +181,6 @@ def _cheapest(
     money, kept up to date, spares pricing projects they clearly cannot afford."""
     offsets, voters, utilities = supporters
     best_high = np.inf
-    chosen, chosen_rho, near = -1, 0.0, 0
     estimates = np.empty((len(costs), 2))
     found = np.empty(len(costs), dtype=np.int64)
     count = 0
@@ -206,12 +208,54 @@ def _cheapest(
         estimates[count, 0], estimates[count, 1], found[count] = rho, error, p
         count += 1
         best_high = min(best_high, rho + error)
+    return _lowest(
+        count, found, estimates, best_high, supporters, budgets, tolerance, costs, tie_order
+    )
+
+
+@njit(cache=True)
+def _lowest(count, found, estimates, best_high, supporters, budgets, tolerance, costs, tie_order):
+    """The winner among the projects priced, (rho, error) each: the only one within its
+    error of the best price, or else, among those too close to call in floats, the lowest
+    exactly, when every supporter of each either surely pays a full share or has nothing
+    left (exactly 0: it paid all it had): then its rho is exactly its cost over the utility
+    of those paying, compared exactly (products of integers below 2**53), ties going by
+    the tie-breaking order. Otherwise -2: exact prices decide (`EqualSharesRun`)."""
+    near = 0
     for k in range(count):
         if estimates[k, 0] - estimates[k, 1] <= best_high:
-            chosen, chosen_rho, near = found[k], estimates[k, 0], near + 1
-    if near > 1:
-        return -2, 0.0  # too close to call: exact prices decide
-    return chosen, chosen_rho
+            found[near], estimates[near, 0] = found[k], estimates[k, 0]
+            near += 1
+    if near <= 1:
+        return (found[0], estimates[0, 0]) if near else (-1, 0.0)
+    chosen, chosen_cost, chosen_utility = -1, 0.0, 1.0
+    for k in range(near):
+        p = found[k]
+        paying = _paying_utility(p, estimates[k, 0], supporters, budgets, tolerance)
+        if paying <= 0.0:
+            return -2, 0.0
+        ours, theirs = costs[p] * chosen_utility, chosen_cost * paying
+        if max(ours, theirs) >= 2.0**53:
+            return -2, 0.0  # floats would round the products
+        if chosen < 0 or ours < theirs or (ours == theirs and tie_order[p] < tie_order[chosen]):
+            chosen, chosen_cost, chosen_utility = p, costs[p], paying
+    return chosen, chosen_cost / chosen_utility
+
+
+@njit(cache=True)
+def _paying_utility(p, rho, supporters, budgets, tolerance):
+    """The utility of p's supporters with money left, if each surely pays a full share
+    at `rho`; else 0."""
+    offsets, voters, utilities = supporters
+    paying = 0.0
+    for q in range(offsets[p], offsets[p + 1]):
+        budget = budgets[voters[q]]
+        if budget == 0.0:
+            continue  # exactly 0: it paid all it had
+        if budget - rho * utilities[q] <= tolerance:
+            return 0.0  # may be short of a full share
+        paying += utilities[q]
+    return paying
 
 
 @njit(cache=True)

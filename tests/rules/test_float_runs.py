@@ -1,4 +1,5 @@
-"""Runs of Equal Shares at several budgets at once give each budget's own outcome."""
+"""The compiled float run (`recorded_run`) gives the exact run's winners, or None where
+floats cannot decide (then the exact run is used)."""
 
 import random
 from fractions import Fraction
@@ -10,8 +11,7 @@ from tests.rules.test_equal_shares import random_profile
 from votes import pabulib
 from votes.rules import make_profile, profile_from_election
 from votes.rules.equal_shares import tie_order
-from votes.rules.equal_shares_batch import batch_winners
-from votes.rules.equal_shares_run import EqualSharesInput, EqualSharesRun
+from votes.rules.equal_shares_run import EqualSharesInput, EqualSharesRun, recorded_run
 
 
 def prepared(profile):
@@ -20,9 +20,12 @@ def prepared(profile):
 
 
 def outcomes(data, budgets):
-    batch = batch_winners(data, budgets)
+    floats = []
+    for budget in budgets:
+        run = recorded_run(data, budget)
+        floats.append(None if run is None else tuple(run.winners))
     exact = [tuple(EqualSharesRun(data, budget).run().winners) for budget in budgets]
-    return batch, exact
+    return floats, exact
 
 
 def steps(data, count, start=0):
@@ -38,35 +41,31 @@ def test_each_budget_follows_its_own_course():
         budget=100,
         ballots=[["A", "C"], ["A"], ["A"], ["B", "C"]],
     )
-    data = prepared(profile)
-    batch, exact = outcomes(data, [Fraction(15), Fraction(26), Fraction(40)])
-    assert batch == exact
-    assert len({tuple(winners) for winners in batch}) > 1
+    floats, exact = outcomes(prepared(profile), [Fraction(15), Fraction(26), Fraction(40)])
+    assert floats == exact
+    assert len(set(floats)) > 1
 
 
-def test_exact_ties_are_broken_as_in_single_runs():
-    """A and B cost the same and have two supporters each: their rho is exactly equal, and
-    the first in the tie-breaking order wins. (At 8.5 per voter C's supporters would have
-    exactly its cost left: the batch gives such a budget up, so it is not asked.)"""
+def test_exact_ties_are_broken_as_in_exact_runs():
+    """A and B cost the same and have two supporters each: their rho is exactly equal
+    (floats cannot tell them apart), and the first in the tie-breaking order wins, in
+    floats too: each is paid in full by all its supporters, so its exact rho is its cost
+    over their utility."""
     profile = make_profile(
         projects=[("B", 10), ("A", 10), ("C", 7)],
         budget=30,
         ballots=[["A"], ["A", "C"], ["B"], ["B", "C"]],
     )
-    data = prepared(profile)
-    batch, exact = outcomes(data, [Fraction(15, 2) + i for i in (0, 2, 3, 4, 5)])
-    assert batch == exact
-    assert None not in batch
+    floats, exact = outcomes(prepared(profile), [Fraction(15, 2) + i for i in (0, 2, 3, 4, 5)])
+    assert floats == exact
+    assert None not in floats
 
 
 @pytest.mark.parametrize("seed", range(60))
 def test_random_elections_full_of_ties(seed):
-    """Where floats cannot decide for a budget the batch gives it up (None); every other
-    outcome is the single run's."""
     data = prepared(random_profile(seed))
-    budgets = steps(data, 24)
-    batch, exact = outcomes(data, budgets)
-    for got, expected in zip(batch, exact, strict=True):
+    floats, exact = outcomes(data, steps(data, 24))
+    for got, expected in zip(floats, exact, strict=True):
         assert got is None or got == expected
 
 
@@ -74,10 +73,10 @@ def test_random_elections_are_mostly_settled_in_floats():
     settled = total = 0
     for seed in range(60):
         data = prepared(random_profile(seed))
-        batch = batch_winners(data, steps(data, 24))
-        settled += sum(winners is not None for winners in batch)
-        total += len(batch)
-    assert settled > 0.8 * total
+        floats, _ = outcomes(data, steps(data, 24))
+        settled += sum(winners is not None for winners in floats)
+        total += len(floats)
+    assert settled > 0.9 * total
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -94,13 +93,21 @@ def test_random_points_ballots(seed):
         kind="points",
     )
     data = prepared(profile)
-    batch, exact = outcomes(data, steps(data, 16))
-    for got, expected in zip(batch, exact, strict=True):
+    floats, exact = outcomes(data, steps(data, 16))
+    for got, expected in zip(floats, exact, strict=True):
         assert got is None or got == expected
 
 
 @pytest.mark.parametrize("name", SMALL + MEDIUM)
 def test_real_elections_step_by_step(name):
     data = prepared(profile_from_election(pabulib.read(shared_file(name))))
-    batch, exact = outcomes(data, steps(data, 32, start=40))
-    assert batch == exact  # none given up: no exact tie on these steps needs exact budgets
+    floats, exact = outcomes(data, steps(data, 32, start=40))
+    assert floats == exact  # none given up: exact ties are settled in floats too
+
+
+def test_toulouse_ties_are_settled_in_floats():
+    """Toulouse 2024 has projects whose prices tie exactly at most budgets: floats settle
+    them without the exact run, with the exact run's winners."""
+    data = prepared(profile_from_election(pabulib.read(shared_file("France_Toulouse_2024.pb"))))
+    floats, exact = outcomes(data, steps(data, 6, start=100))
+    assert floats == exact
