@@ -221,9 +221,10 @@ def test_voters_paying_alike_share_a_class(name):
             expected[key] = expected.get(key, 0) + 1
         assert counted == expected
     # Nodes: the voters who paid alike in every round so far and give the winner the same.
-    (r_ptr, parent, count, share), rounds_of, leaves = proof_kernel.chain_nodes(
+    (r_ptr, count, share), links, leaves = proof_kernel.chain_nodes(
         np.array(winners, dtype=np.int64), lists
     )
+    parent, rounds_of = links[:, proof_kernel.PARENT], links[:, proof_kernel.ROUND]
     node_of_history, members = {}, np.zeros(len(count))
     for voter in range(len(data)):
         path, node = [], leaves[of[voter]]

@@ -314,9 +314,7 @@ class _StepSearch:
         rivals."""
         data, winners = self.data, self.run.winners
         rounds, projects = len(winners), len(self.costs)
-        self.nodes, self.node_rounds, self.leaves = proof_kernel.chain_nodes(
-            self.winners, self.lists
-        )
+        self.nodes, self.links, self.leaves = proof_kernel.chain_nodes(self.winners, self.lists)
         candidates = np.zeros(projects, dtype=bool)
         candidates[list(data.candidates)] = True
         won_in = np.full(projects, rounds)  # the round each project won in
@@ -404,10 +402,10 @@ class _StepSearch:
             margins=np.empty((rounds, projects)),
             final_money=np.empty(projects),
         )
-        r_ptr, parent, count, share = self.nodes
+        r_ptr, count, share = self.nodes
         chain = (
-            self.winners, r_ptr, self.node_rounds, self.leaves, self.rivals, self.final_rivals,
-            self.co_support, parent, count, share, self.costs, data.total_utility, self.sizes,
+            self.winners, r_ptr, self.links, self.leaves, self.rivals, self.final_rivals,
+            self.co_support, count, share, self.costs, data.total_utility, self.sizes,
         )  # fmt: skip
         near = (base.voter_budget, base.rhos, base.margins, base.lacking, base.final_money)
         ratio = proof_kernel.check(

@@ -18,9 +18,9 @@ Every node's budget follows one formula whatever its side: max(0, budget - rho *
 
 The arrays come in tuples:
 - chain (the winners followed): (winners, offsets of each round's nodes, each node's
-  round, each class's last node, rivals per round, rivals after the last round, co-support
-  per round, each node's parent (-1: none), count and share per unit of rho, costs, total
-  utility per project, supporters per project);
+  parent (-1: none) and round, each class's last node, rivals per round, rivals after the
+  last round, co-support per round, each node's count and share per unit of rho, costs,
+  total utility per project, supporters per project);
 - lists (each project's supporters by class, laid out on first use by `project_classes`):
   (class of each voter, supporters' offsets per project, supporters, their utilities, laid
   out yet, entries per project, then per entry its class, count and utility, each
@@ -35,6 +35,10 @@ import numpy as np
 from numba import njit
 
 from votes.rules.run_kernel import water_filling
+
+# Columns of each node's state in a proof, and of its links in a chain.
+FAR, NEAR, LOW, HIGH = 0, 1, 2, 3
+PARENT, ROUND = 0, 1
 
 
 @njit(cache=True)
@@ -98,8 +102,8 @@ def project_classes(p, lists):
 @njit(cache=True)
 def chain_nodes(winners, lists):
     """The nodes of the winners followed by a chain of proofs, round after round: (offsets
-    of each round's nodes, each node's parent, count and share), each node's round, and
-    each class's last node (-1: none). A group of voters who paid alike so far splits in
+    of each round's nodes, each node's count and share), each node's parent (-1: none) and
+    round, and each class's last node (-1: none). A group of voters who paid alike so far splits in
     each round by what its voters give the winner: those who give it something make a
     node together."""
     of, sup_ptr, sup_idx, sup_u, order = lists[0], lists[1], lists[2], lists[3], lists[11]
@@ -134,17 +138,17 @@ def chain_nodes(winners, lists):
     leaf = np.empty(classes, dtype=np.int64)
     for i in range(n):
         leaf[of[i]] = last[group[i]]
-    by_round = (r_ptr, parent[:nodes].copy(), count[:nodes].copy(), share[:nodes].copy())
-    return by_round, round_of[:nodes].copy(), leaf
+    links = np.empty((nodes, 2), dtype=np.int64)
+    links[:, PARENT], links[:, ROUND] = parent[:nodes], round_of[:nodes]
+    return (r_ptr, count[:nodes].copy(), share[:nodes].copy()), links, leaf
 
 
 @njit(cache=True)
-def _latest(c, t, chain):
+def _latest(c, t, links, leaves):
     """The node where class c last paid before round t (-1: none), from its last node up."""
-    parent, round_of = chain[7], chain[2]
-    node = chain[3][c]
-    while node >= 0 and round_of[node] >= t:
-        node = parent[node]
+    node = leaves[c]
+    while node >= 0 and links[node, ROUND] >= t:
+        node = links[node, PARENT]
     return node
 
 
@@ -184,16 +188,16 @@ def _price_slopes(count, buffers, rho, total, utility, tolerance, walk):
     examined voter may be short somewhere on the interval; only those clearly short at the
     far end are short on all of it."""
     before, shares, counts, examined = buffers[0], buffers[1], buffers[2], buffers[3]
-    low, high = walk[2], walk[3]
+    state = walk[0]
     full_high = total
     high_sum = 0.0
     low_sum = 0.0
     for j in range(count):
         k = examined[j]
-        high_sum += counts[j] * high[k]
+        high_sum += counts[j] * state[k, HIGH]
         if before[j] < rho * shares[j] - tolerance:
             full_high -= counts[j] * shares[j]
-            low_sum += counts[j] * low[k]
+            low_sum += counts[j] * state[k, LOW]
     full_low = total - utility
     if full_low <= 0.0:
         return 0.0, np.inf
@@ -288,21 +292,22 @@ def _tight_ratio(t, p, rho_far, price_deviation, width, walk, chain, lists, near
     first, p_class, p_count, p_u = lists[1][p], lists[6], lists[7], lists[8]
     rho_near, lacking_known = near[1][t], near[3]
     a, b, c, e = ab
-    cost = chain[10][p]
+    cost = chain[9][p]
     lacking = lacking_known[t, p]
     known = not np.isnan(lacking)
     near_pay = 0.0
     far_pay = 0.0
     count = 0
+    links, leaves = chain[2], chain[3]
     for k in range(first, first + lists[5][p]):
-        node = _latest(p_class[k], t, chain)
+        node = _latest(p_class[k], t, links, leaves)
         if node < 0:
             far_budget, near_budget, spread = near[0] + width, near[0], 0.0
-        elif walk[4][node]:
+        elif walk[1][node]:
             continue  # nothing at either end: pays nothing anywhere on the interval
         else:
-            far_budget, near_budget = walk[0][node], walk[1][node]
-            spread = walk[3][node] - walk[2][node]
+            far_budget, near_budget = walk[0][node, FAR], walk[0][node, NEAR]
+            spread = walk[0][node, HIGH] - walk[0][node, LOW]
         u, many = p_u[k], p_count[k]
         far_pay += many * min(far_budget, rho_far * u)
         if not known:
@@ -320,7 +325,7 @@ def _tight_ratio(t, p, rho_far, price_deviation, width, walk, chain, lists, near
     if lacking <= 0.0:
         return np.inf
     most = _concave_maximum(a, b, c, e, count, width)
-    return (most + walk[7][p] - (cost - lacking)) / lacking
+    return (most + walk[4][p] - (cost - lacking)) / lacking
 
 
 @njit(cache=True)
@@ -328,7 +333,7 @@ def _rivals(t, rho, deviation, width, tighten, walk, chain, lists, near, far, ab
     """Worst ratio over this round's rivals that need the tight bound: the cheap one (what
     the supporters gain at most, against the margin) proves the others, whose tight ratio
     would be smaller still; they do not count in the ratio, which sizes the next attempt."""
-    gain, slack = walk[6], walk[7]
+    gain, slack = walk[3], walk[4]
     rivals, margins = chain[4][t], near[2][t]
     worst = 0.0
     for p in range(len(rivals)):
@@ -348,8 +353,8 @@ def _rivals(t, rho, deviation, width, tighten, walk, chain, lists, near, far, ab
 def _after_last_round(walk, chain, lists, near, far, width):
     """No project may become affordable after the last round."""
     sup_ptr, length, p_class, p_count = lists[1], lists[5], lists[6], lists[7]
-    costs = chain[10]
-    gain, slack = walk[6], walk[7]
+    costs = chain[9]
+    gain, slack = walk[3], walk[4]
     final_rivals, final_money, far_money = chain[5], near[4], far[2]
     rounds = len(chain[0])
     worst = 0.0
@@ -362,9 +367,10 @@ def _after_last_round(walk, chain, lists, near, far, width):
         if ratio >= 1.0:  # count its money exactly
             project_classes(p, lists)
             money = 0.0
+            links, leaves = chain[2], chain[3]
             for k in range(sup_ptr[p], sup_ptr[p] + length[p]):
-                node = _latest(p_class[k], rounds, chain)
-                money += p_count[k] * (walk[0][node] if node >= 0 else near[0] + width)
+                node = _latest(p_class[k], rounds, links, leaves)
+                money += p_count[k] * (walk[0][node, FAR] if node >= 0 else near[0] + width)
             far_money[p] = money
             if lacking > 0.0:  # money after the last round only grows: below 1, p is out
                 ratio = (money + slack[p] - final_money[p]) / lacking
@@ -387,30 +393,28 @@ def _sweep(t, x0, x1, tolerance, walk, chain, buffers):
     the near end pays one on the whole interval). Those with nothing left at either end
     (short for sure in an earlier round) pay nothing: they only count by their shares.
     Returns how many are in the buffers and the shares of the emptied."""
-    far, near, low, high, emptied, examined = walk[0], walk[1], walk[2], walk[3], walk[4], walk[5]
+    state, emptied, examined = walk[0], walk[1], walk[2]
     before, shares, counts, nodes = buffers[0], buffers[1], buffers[2], buffers[3]
-    parent, many, share = chain[7], chain[8], chain[9]
-    rho_near = walk[8][t]
+    links, many, share = chain[2], chain[7], chain[8]
+    rho_near = walk[5][t]
     count = 0
     gone = 0.0
     for k in range(chain[1][t], chain[1][t + 1]):
-        up = parent[k]
+        up = links[k, PARENT]
         if up < 0:
-            far[k], near[k], low[k], high[k], emptied[k] = x1, x0, 1.0, 1.0, False
+            state[k, FAR], state[k, NEAR], state[k, LOW], state[k, HIGH] = x1, x0, 1.0, 1.0
+            emptied[k] = False
         else:
-            far[k], near[k], low[k], high[k] = far[up], near[up], low[up], high[up]
+            state[k, FAR], state[k, NEAR] = state[up, FAR], state[up, NEAR]
+            state[k, LOW], state[k, HIGH] = state[up, LOW], state[up, HIGH]
             emptied[k] = emptied[up]
         examined[k] = False
         if emptied[k]:
             gone += many[k] * share[k]
-        elif near[k] < rho_near * share[k] + tolerance:
+        elif state[k, NEAR] < rho_near * share[k] + tolerance:
             examined[k] = True
-            before[count], shares[count], counts[count], nodes[count] = (
-                far[k],
-                share[k],
-                many[k],
-                k,
-            )
+            before[count], shares[count] = state[k, FAR], share[k]
+            counts[count], nodes[count] = many[k], k
             count += 1
     return count, gone
 
@@ -420,25 +424,25 @@ def _pay(t, rho, price_low, price_high, tolerance, walk, chain):
     """Every node of the round pays: a full share, or all it has. Slopes go through: a
     voter paying in full keeps its budget's slopes less those of the share; one that may be
     short somewhere has a lowest slope of 0 (and a highest of 0 if short for sure)."""
-    far, near, low, high, emptied, examined = walk[0], walk[1], walk[2], walk[3], walk[4], walk[5]
-    share = chain[9]
-    rho_near = walk[8][t]
+    state, emptied, examined = walk[0], walk[1], walk[2]
+    share = chain[8]
+    rho_near = walk[5][t]
     for k in range(chain[1][t], chain[1][t + 1]):
         if emptied[k]:
             continue
         paid = rho * share[k]
         if examined[k]:
-            short_for_sure = far[k] < paid - tolerance
-            low[k] = 0.0
-            high[k] = 0.0 if short_for_sure else high[k] + price_high * share[k]
+            short_for_sure = state[k, FAR] < paid - tolerance
+            state[k, LOW] = 0.0
+            state[k, HIGH] = 0.0 if short_for_sure else state[k, HIGH] + price_high * share[k]
             # Short for sure at the far end, so at the near end: nothing left at either
             # end, now and in every later round.
             emptied[k] = short_for_sure
         else:
-            low[k] += price_low * share[k]
-            high[k] += price_high * share[k]
-        far[k] = max(far[k] - paid, 0.0)
-        near[k] = max(near[k] - rho_near * share[k], 0.0)
+            state[k, LOW] += price_low * share[k]
+            state[k, HIGH] += price_high * share[k]
+        state[k, FAR] = max(state[k, FAR] - paid, 0.0)
+        state[k, NEAR] = max(state[k, NEAR] - rho_near * share[k], 0.0)
 
 
 @njit(cache=True)
@@ -448,16 +452,15 @@ def check(chain, lists, near, far, width, tolerance, slack, tighten):
     others' margins); below 1 the outcome is proven constant on [x0, x0 + width], x0 the
     near end's voter budget. Writes the far end (complete only below 1). Infinite when a
     rival lacks nothing at the near end already: no interval from there can be proven."""
-    costs, total_utility, sizes, co_support = chain[10], chain[11], chain[12], chain[6]
+    costs, total_utility, sizes, co_support = chain[9], chain[10], chain[11], chain[6]
     winners = chain[0]
     rounds, nodes = len(winners), chain[1][len(winners)]
     x0 = near[0]
     x1 = x0 + width
     walk = (
-        np.empty(nodes),  # budget at the far end, before the node's round then after
-        np.empty(nodes),  # at the near end
-        np.empty(nodes),  # lowest slope of the far budget per unit of voter budget
-        np.empty(nodes),  # highest
+        # Per node, before its round then after: the budget at the far end and at the near
+        # end, the lowest and the highest slope of the far one per unit of voter budget.
+        np.empty((nodes, 4)),
         np.empty(nodes, dtype=np.bool_),  # nothing left at either end
         np.empty(nodes, dtype=np.bool_),  # may be short somewhere on the interval
         width * sizes,  # most each rival gains
@@ -485,7 +488,7 @@ def check(chain, lists, near, far, width, tolerance, slack, tighten):
         rho = _far_price(count, buffers, costs[w], total, utility)
         price_low, price_high = _price_slopes(count, buffers, rho, total, utility, tolerance, walk)
         far[0][t] = rho
-        far[1][t] = near[2][t] - walk[6]
+        far[1][t] = near[2][t] - walk[3]
         deviation = (price_high - price_low) * width / 4
         worst = max(
             worst, _rivals(t, rho, deviation, width, tighten, walk, chain, lists, near, far, ab)
@@ -495,5 +498,5 @@ def check(chain, lists, near, far, width, tolerance, slack, tighten):
         _pay(t, rho, price_low, price_high, tolerance, walk, chain)
         fall = near[1][t] - rho
         if fall > 0.0:
-            walk[6][:] += fall * co_support[t]
+            walk[3][:] += fall * co_support[t]
     return max(worst, _after_last_round(walk, chain, lists, near, far, width))
