@@ -42,36 +42,59 @@ PARENT, ROUND = 0, 1
 
 
 @njit(cache=True)
-def voter_classes(sup_ptr, sup_idx, sup_u, order, winners, n):
-    """Voters who support the same winners with the same utilities start with the same
-    budget and pay the same in every round: one class stands for all of them. Classes are
-    refined winner by winner (a class splits by what its voters gave the winner; the order
-    of the winners does not matter). `order`: each project's supporters by utility (the
-    positions in `sup_idx`). Returns each voter's class and how many classes."""
+def _refine(sup_ptr, sup_idx, sup_u, order, winners, n):
+    """Split the voters round after round: a group of voters who paid alike so far splits
+    by what its voters give the round's winner; those who give it something make a node
+    together. `order`: each project's supporters by utility (positions in `sup_idx`).
+    Returns each voter's group at the end, and the nodes: offsets of each round's, then
+    each node's parent (-1: none), count, share per unit of rho and round, and each group's
+    latest node."""
     size = 1
     for w in winners:
         size += sup_ptr[w + 1] - sup_ptr[w]
-    of = np.zeros(n, dtype=np.int64)
+    r_ptr = np.zeros(len(winners) + 1, dtype=np.int64)
+    parent, count = np.empty(size, np.int64), np.zeros(size)
+    share, round_of = np.empty(size), np.empty(size, np.int64)
+    group = np.zeros(n, dtype=np.int64)
+    last = np.empty(size, dtype=np.int64)
+    last[0] = -1
     stamp = np.full(size, -1, dtype=np.int64)
-    given = np.zeros(size)
+    given = np.empty(size)
     moved = np.empty(size, dtype=np.int64)
-    made = 1
+    made, nodes = 1, 0
     for t in range(len(winners)):
         w = winners[t]
         for k in range(sup_ptr[w], sup_ptr[w + 1]):
             q = order[k]
-            c = of[sup_idx[q]]
-            if stamp[c] != t or given[c] != sup_u[q]:
-                stamp[c], given[c], moved[c] = t, sup_u[q], made
+            g = group[sup_idx[q]]
+            if stamp[g] != t or given[g] != sup_u[q]:
+                stamp[g], given[g], moved[g] = t, sup_u[q], made
+                parent[nodes], share[nodes], round_of[nodes] = last[g], sup_u[q], t
+                last[made] = nodes
                 made += 1
-            of[sup_idx[q]] = moved[c]
-    dense = np.full(made, -1, dtype=np.int64)  # number the classes with voters 0, 1, ...
+                nodes += 1
+            group[sup_idx[q]] = moved[g]
+            count[last[moved[g]]] += 1.0
+        r_ptr[t + 1] = nodes
+    node_arrays = (parent[:nodes], count[:nodes], share[:nodes], round_of[:nodes])
+    return group, r_ptr, node_arrays, last[:made]
+
+
+@njit(cache=True)
+def voter_classes(sup_ptr, sup_idx, sup_u, order, winners, n):
+    """Voters who support the same winners with the same utilities start with the same
+    budget and pay the same in every round: one class stands for all of them (whatever
+    the order of the winners). Returns each voter's class, numbered in the order of their
+    first voters, and how many classes."""
+    group, _, _, last = _refine(sup_ptr, sup_idx, sup_u, order, winners, n)
+    of = np.empty(n, dtype=np.int64)
+    dense = np.full(len(last), -1, dtype=np.int64)
     classes = 0
     for i in range(n):
-        if dense[of[i]] < 0:
-            dense[of[i]] = classes
+        if dense[group[i]] < 0:
+            dense[group[i]] = classes
             classes += 1
-        of[i] = dense[of[i]]
+        of[i] = dense[group[i]]
     return of, classes
 
 
@@ -101,46 +124,19 @@ def project_classes(p, lists):
 
 @njit(cache=True)
 def chain_nodes(winners, lists):
-    """The nodes of the winners followed by a chain of proofs, round after round: (offsets
-    of each round's nodes, each node's count and share), each node's parent (-1: none) and
-    round, and each class's last node (-1: none). A group of voters who paid alike so far splits in
-    each round by what its voters give the winner: those who give it something make a
-    node together."""
+    """The nodes of the winners followed by a chain of proofs, round after round
+    (`_refine`): (offsets of each round's nodes, each node's count and share), each node's
+    parent (-1: none) and round, and each class's last node (-1: none)."""
     of, sup_ptr, sup_idx, sup_u, order = lists[0], lists[1], lists[2], lists[3], lists[11]
-    classes, rounds, n = len(lists[10]), len(winners), len(of)
-    size = 1
-    for w in winners:
-        size += sup_ptr[w + 1] - sup_ptr[w]
-    r_ptr = np.zeros(rounds + 1, dtype=np.int64)
-    parent, count = np.empty(size, np.int64), np.zeros(size)
-    share, round_of = np.empty(size), np.empty(size, np.int64)
-    group = np.zeros(n, dtype=np.int64)  # the voters who paid alike so far
-    last = np.empty(size, dtype=np.int64)  # each group's latest node
-    last[0] = -1
-    stamp = np.full(size, -1, dtype=np.int64)
-    given = np.empty(size)
-    moved = np.empty(size, dtype=np.int64)
-    made, nodes = 1, 0
-    for t in range(rounds):
-        w = winners[t]
-        for k in range(sup_ptr[w], sup_ptr[w + 1]):
-            q = order[k]
-            g = group[sup_idx[q]]
-            if stamp[g] != t or given[g] != sup_u[q]:
-                stamp[g], given[g], moved[g] = t, sup_u[q], made
-                parent[nodes], share[nodes], round_of[nodes] = last[g], sup_u[q], t
-                last[made] = nodes
-                made += 1
-                nodes += 1
-            group[sup_idx[q]] = moved[g]
-            count[last[moved[g]]] += 1.0
-        r_ptr[t + 1] = nodes
-    leaf = np.empty(classes, dtype=np.int64)
-    for i in range(n):
+    group, r_ptr, (parent, count, share, round_of), last = _refine(
+        sup_ptr, sup_idx, sup_u, order, winners, len(of)
+    )
+    leaf = np.empty(len(lists[10]), dtype=np.int64)
+    for i in range(len(of)):
         leaf[of[i]] = last[group[i]]
-    links = np.empty((nodes, 2), dtype=np.int64)
-    links[:, PARENT], links[:, ROUND] = parent[:nodes], round_of[:nodes]
-    return (r_ptr, count[:nodes].copy(), share[:nodes].copy()), links, leaf
+    links = np.empty((len(parent), 2), dtype=np.int64)
+    links[:, PARENT], links[:, ROUND] = parent, round_of
+    return (r_ptr, count.copy(), share.copy()), links, leaf
 
 
 @njit(cache=True)
