@@ -285,7 +285,6 @@ class _Classes:
                 np.empty(size, dtype=np.int64),  # class
                 np.empty(size),  # voters
                 np.empty(size),  # utility
-                np.empty(size, dtype=np.int64),  # each supporter's entry
                 np.zeros(classes, dtype=np.int64),  # the last entry of each class
                 self.order,
             )  # fmt: skip

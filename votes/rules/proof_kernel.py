@@ -23,8 +23,8 @@ The arrays come in tuples:
   total utility per project, supporters per project);
 - lists (each project's supporters by class, laid out on first use by `project_classes`):
   (class of each voter, supporters' offsets per project, supporters, their utilities, laid
-  out yet, entries per project, then per entry its class, count and utility, each
-  supporter's entry, the last entry of each class, each project's supporters by utility);
+  out yet, entries per project, then per entry its class, count and utility, the last
+  entry of each class, each project's supporters by utility);
 - near end: (voter budget, rhos, margins, exact margins or nan, final money);
 - far end, written: (rhos, margins, final money).
 """
@@ -101,8 +101,8 @@ def voter_classes(sup_ptr, sup_idx, sup_u, order, winners, n):
 @njit(cache=True)
 def project_classes(p, lists):
     """Lay out p's supporters by class, once: (class, count, utility) entries from p's
-    offset on, one per class and utility its voters gave p, and each supporter's entry."""
-    of, sup_ptr, sup_idx, sup_u, laid, length, p_class, p_count, p_u, entry, seen, order = lists
+    offset on, one per class and utility its voters gave p."""
+    of, sup_ptr, sup_idx, sup_u, laid, length, p_class, p_count, p_u, seen, order = lists
     if laid[p]:
         return
     first = sup_ptr[p]
@@ -117,7 +117,6 @@ def project_classes(p, lists):
             p_class[k], p_count[k], p_u[k] = c, 0.0, sup_u[q]
             listed += 1
         p_count[k] += 1.0
-        entry[q] = k
     length[p] = listed - first
     laid[p] = True
 
@@ -127,11 +126,11 @@ def chain_nodes(winners, lists):
     """The nodes of the winners followed by a chain of proofs, round after round
     (`_refine`): (offsets of each round's nodes, each node's count and share), each node's
     parent (-1: none) and round, and each class's last node (-1: none)."""
-    of, sup_ptr, sup_idx, sup_u, order = lists[0], lists[1], lists[2], lists[3], lists[11]
+    of, sup_ptr, sup_idx, sup_u, order = lists[0], lists[1], lists[2], lists[3], lists[10]
     group, r_ptr, (parent, count, share, round_of), last = _refine(
         sup_ptr, sup_idx, sup_u, order, winners, len(of)
     )
-    leaf = np.empty(len(lists[10]), dtype=np.int64)
+    leaf = np.empty(len(lists[9]), dtype=np.int64)
     for i in range(len(of)):
         leaf[of[i]] = last[group[i]]
     links = np.empty((len(parent), 2), dtype=np.int64)
