@@ -246,6 +246,39 @@ def test_voters_paying_alike_share_a_class(name):
     assert (members == count).all()
 
 
+def bloc_profile(seed: int):
+    """Up to 120 voters in a few blocs backing the same projects (many voters pay alike),
+    costs in the thousands: hundreds of steps, most of them skipped by proofs."""
+    chance = random.Random(seed)
+    count = chance.randint(4, 14)
+    costs = [chance.randint(1, 60) * chance.choice([100, 100, 500, 1000]) for _ in range(count)]
+    projects = [(f"p{i:02d}", cost) for i, cost in enumerate(costs)]
+    ids = [project_id for project_id, _ in projects]
+    blocs = [chance.sample(ids, chance.randint(1, min(5, count))) for _ in range(5)]
+    ballots = []
+    for _ in range(chance.randint(5, 120)):
+        if chance.random() < 0.7:
+            extra = chance.sample(ids, chance.randint(0, 2))
+            ballots.append(list(dict.fromkeys(chance.choice(blocs) + extra)))
+        else:
+            ballots.append(chance.sample(ids, chance.randint(0, min(6, count))))
+    budget = chance.randint(20, 400) * 100
+    if seed % 3:
+        return make_profile(projects=projects, budget=budget, ballots=ballots)
+    points = [[chance.randint(1, 4) for _ in ballot] for ballot in ballots]
+    return make_profile(
+        projects=projects, budget=budget, ballots=ballots, points=points, kind="points"
+    )
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_jumping_equals_stepping_where_many_voters_pay_alike(seed):
+    profile = bloc_profile(seed)
+    for until_overspend in (False, True):
+        jumped, stepped = stepped_and_jumped(profile, until_overspend)
+        assert (jumped.step, jumped.run.winners) == (stepped.step, stepped.run.winners)
+
+
 @pytest.mark.parametrize("name", SMALL)
 def test_jumping_equals_stepping_on_real_elections(name):
     profile = profile_from_election(pabulib.read(shared_file(name)))
