@@ -262,19 +262,20 @@ class _Classes:
         self.data = data
         self.winners: frozenset[int] | None = None
         self.laid_out: tuple[np.ndarray, ...] = ()
-        sup_ptr, _, sup_u = data.supporter_arrays
-        # Each project's supporters by utility (all alike with cost utilities).
-        self.order = np.arange(len(sup_u))
+        # Each project's supporters by utility (already so with cost utilities).
+        sup_ptr, sup_idx, sup_u = data.supporter_arrays
         if data.utility != "cost":
             projects = np.repeat(np.arange(len(sup_ptr) - 1), np.diff(sup_ptr))
-            self.order = np.lexsort((sup_u, projects))
+            order = np.lexsort((sup_u, projects))
+            sup_idx, sup_u = sup_idx[order], sup_u[order]
+        self.supporters = (sup_ptr, sup_idx, sup_u)
 
     def lists(self, winners: Sequence[int]) -> tuple[np.ndarray, ...]:
         if self.winners != frozenset(winners):
-            sup_ptr, sup_idx, sup_u = self.data.supporter_arrays
+            sup_ptr, sup_idx, sup_u = self.supporters
             ordered = np.array(sorted(winners), dtype=np.int64)
             of, classes = proof_kernel.voter_classes(
-                sup_ptr, sup_idx, sup_u, self.order, ordered, len(self.data)
+                sup_ptr, sup_idx, sup_u, ordered, len(self.data)
             )
             size, projects = len(sup_idx), len(sup_ptr) - 1
             self.winners = frozenset(winners)
@@ -286,7 +287,6 @@ class _Classes:
                 np.empty(size),  # voters
                 np.empty(size),  # utility
                 np.zeros(classes, dtype=np.int64),  # the last entry of each class
-                self.order,
             )  # fmt: skip
         return self.laid_out
 

@@ -22,9 +22,9 @@ The arrays come in tuples:
   last round, co-support per round, each node's count and share per unit of rho, costs,
   total utility per project, supporters per project);
 - lists (each project's supporters by class, laid out on first use by `project_classes`):
-  (class of each voter, supporters' offsets per project, supporters, their utilities, laid
-  out yet, entries per project, then per entry its class, count and utility, the last
-  entry of each class, each project's supporters by utility);
+  (class of each voter, supporters' offsets per project, supporters and their utilities
+  (each project's by utility), laid out yet, entries per project, then per entry its class,
+  count and utility, the last entry of each class);
 - near end: (voter budget, rhos, margins, exact margins or nan, final money);
 - far end, written: (rhos, margins, final money).
 """
@@ -42,10 +42,10 @@ PARENT, ROUND = 0, 1
 
 
 @njit(cache=True)
-def _refine(sup_ptr, sup_idx, sup_u, order, winners, n):
+def _refine(sup_ptr, sup_idx, sup_u, winners, n):
     """Split the voters round after round: a group of voters who paid alike so far splits
     by what its voters give the round's winner; those who give it something make a node
-    together. `order`: each project's supporters by utility (positions in `sup_idx`).
+    together. Each project's supporters come by utility (the same utilities together).
     Returns each voter's group at the end, and the nodes: offsets of each round's, then
     each node's parent (-1: none), count, share per unit of rho and round, and each group's
     latest node."""
@@ -64,16 +64,16 @@ def _refine(sup_ptr, sup_idx, sup_u, order, winners, n):
     made, nodes = 1, 0
     for t in range(len(winners)):
         w = winners[t]
-        for k in range(sup_ptr[w], sup_ptr[w + 1]):
-            q = order[k]
-            g = group[sup_idx[q]]
-            if stamp[g] != t or given[g] != sup_u[q]:
-                stamp[g], given[g], moved[g] = t, sup_u[q], made
-                parent[nodes], share[nodes], round_of[nodes] = last[g], sup_u[q], t
+        for q in range(sup_ptr[w], sup_ptr[w + 1]):
+            i, u = sup_idx[q], sup_u[q]
+            g = group[i]
+            if stamp[g] != t or given[g] != u:
+                stamp[g], given[g], moved[g] = t, u, made
+                parent[nodes], share[nodes], round_of[nodes] = last[g], u, t
                 last[made] = nodes
                 made += 1
                 nodes += 1
-            group[sup_idx[q]] = moved[g]
+            group[i] = moved[g]
             count[last[moved[g]]] += 1.0
         r_ptr[t + 1] = nodes
     node_arrays = (parent[:nodes], count[:nodes], share[:nodes], round_of[:nodes])
@@ -81,12 +81,12 @@ def _refine(sup_ptr, sup_idx, sup_u, order, winners, n):
 
 
 @njit(cache=True)
-def voter_classes(sup_ptr, sup_idx, sup_u, order, winners, n):
+def voter_classes(sup_ptr, sup_idx, sup_u, winners, n):
     """Voters who support the same winners with the same utilities start with the same
     budget and pay the same in every round: one class stands for all of them (whatever
     the order of the winners). Returns each voter's class, numbered in the order of their
-    first voters, and how many classes."""
-    group, _, _, last = _refine(sup_ptr, sup_idx, sup_u, order, winners, n)
+    first voters, and how many classes. Each project's supporters come by utility."""
+    group, _, _, last = _refine(sup_ptr, sup_idx, sup_u, winners, n)
     of = np.empty(n, dtype=np.int64)
     dense = np.full(len(last), -1, dtype=np.int64)
     classes = 0
@@ -102,13 +102,12 @@ def voter_classes(sup_ptr, sup_idx, sup_u, order, winners, n):
 def project_classes(p, lists):
     """Lay out p's supporters by class, once: (class, count, utility) entries from p's
     offset on, one per class and utility its voters gave p."""
-    of, sup_ptr, sup_idx, sup_u, laid, length, p_class, p_count, p_u, seen, order = lists
+    of, sup_ptr, sup_idx, sup_u, laid, length, p_class, p_count, p_u, seen = lists
     if laid[p]:
         return
     first = sup_ptr[p]
     listed = first
-    for position in range(first, sup_ptr[p + 1]):
-        q = order[position]
+    for q in range(first, sup_ptr[p + 1]):
         c = of[sup_idx[q]]
         k = seen[c]
         if k < first or k >= listed or p_class[k] != c or p_u[k] != sup_u[q]:
@@ -126,9 +125,9 @@ def chain_nodes(winners, lists):
     """The nodes of the winners followed by a chain of proofs, round after round
     (`_refine`): (offsets of each round's nodes, each node's count and share), each node's
     parent (-1: none) and round, and each class's last node (-1: none)."""
-    of, sup_ptr, sup_idx, sup_u, order = lists[0], lists[1], lists[2], lists[3], lists[10]
+    of, sup_ptr, sup_idx, sup_u = lists[0], lists[1], lists[2], lists[3]
     group, r_ptr, (parent, count, share, round_of), last = _refine(
-        sup_ptr, sup_idx, sup_u, order, winners, len(of)
+        sup_ptr, sup_idx, sup_u, winners, len(of)
     )
     leaf = np.empty(len(lists[9]), dtype=np.int64)
     for i in range(len(of)):
