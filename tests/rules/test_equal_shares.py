@@ -279,6 +279,17 @@ def test_jumping_equals_stepping_where_many_voters_pay_alike(seed):
         assert (jumped.step, jumped.run.winners) == (stepped.step, stepped.run.winners)
 
 
+@pytest.mark.parametrize("name", ["Poland_Wieliczka_2023_Green_Budget.pb", *SMALL[3:]])
+def test_rivals_grouped_again_when_their_room_runs_out(monkeypatch, name):
+    """With room for one project's supporters only, the groups of rivals' supporters are
+    dropped and laid out again all the time: the outcome does not change."""
+    monkeypatch.setattr(budget_increase, "GROUP_ROOM", 0.0)
+    profile = profile_from_election(pabulib.read(shared_file(name)))
+    jumped, stepped = stepped_and_jumped(profile, until_overspend=False)
+    assert (jumped.step, jumped.run.winners) == (stepped.step, stepped.run.winners)
+    assert jumped.proof_runs
+
+
 @pytest.mark.parametrize("name", SMALL)
 def test_jumping_equals_stepping_on_real_elections(name):
     profile = profile_from_election(pabulib.read(shared_file(name)))

@@ -70,6 +70,9 @@ MAX_JUMP = 2**40
 TIGHTEN = 0.6
 # When proofs cost more than they save, they are tried again RETRY_EVERY steps later.
 RETRY_EVERY = 16
+# A chain keeps its rivals' supporters grouped by node in room for GROUP_ROOM times as many
+# entries as there are supporters of all projects (then starts again).
+GROUP_ROOM = 1.0
 # Margin for float errors (about 1e-13 relatively) in what supporters can pay.
 RELATIVE_SLACK = 1e-9
 
@@ -314,6 +317,19 @@ class _StepSearch:
         data, winners = self.data, self.run.winners
         rounds, projects = len(winners), len(self.costs)
         self.nodes, self.links, self.leaves = proof_kernel.chain_nodes(self.winners, self.lists)
+        # Room for the rivals' supporters grouped by node (`proof_kernel._grouped`).
+        sup_ptr = self.lists[1]
+        room = max(int(GROUP_ROOM * sup_ptr[-1]), int(np.diff(sup_ptr).max(initial=0)))
+        self.groups = (
+            np.full((rounds, projects), -1, dtype=np.int64),
+            np.zeros((rounds, projects), dtype=np.int64),
+            np.empty(room, dtype=np.int64),
+            np.empty(room),
+            np.empty(room),
+            np.zeros(2, dtype=np.int64),
+            np.zeros(len(self.links) + 1, dtype=np.int64),
+            np.zeros(len(self.links) + 1, dtype=np.int64),
+        )
         candidates = np.zeros(projects, dtype=bool)
         candidates[list(data.candidates)] = True
         won_in = np.full(projects, rounds)  # the round each project won in
@@ -410,6 +426,7 @@ class _StepSearch:
         ratio = proof_kernel.check(
             chain,
             self.lists,
+            self.groups,
             near,
             (far.rhos, far.margins, far.final_money),
             width,

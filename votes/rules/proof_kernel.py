@@ -12,7 +12,8 @@ proof sweeps the round's nodes once: some 20,000 nodes in all on Budapest 2024, 
 voters and 110,000 payments (`chain_nodes`). Voters who back the same winners with the same
 utilities (their *class*, `voter_classes`) pay at the same nodes: the rivals' supporters are
 laid out by class (`project_classes`), and a class finds the node it last paid at before a
-round by walking up from its last node.
+round by walking up from its last node. A rival's supporters grouped by that node are kept
+for the chain's later proofs (`_grouped`).
 
 Every node's budget follows one formula whatever its side: max(0, budget - rho * share).
 
@@ -25,6 +26,9 @@ The arrays come in tuples:
   (class of each voter, supporters' offsets per project, supporters and their utilities
   (each project's by utility), laid out yet, entries per project, then per entry its class,
   count and utility, the last entry of each class);
+- groups (kept by a chain, `_grouped`): (where the groups of each round and rival start,
+  how many, then each group's node, count and utility, the room used and the last key,
+  and per node + 1 the last key and group that used it);
 - near end: (voter budget, rhos, margins, exact margins or nan, final money);
 - far end, written: (rhos, margins, final money).
 """
@@ -279,11 +283,43 @@ def _weighted_quantile(points, changes, count, slope, default):
 
 
 @njit(cache=True)
-def _tight_ratio(t, p, rho_far, price_deviation, width, walk, chain, lists, near, far, ab):
+def _grouped(t, p, chain, lists, groups):
+    """p's supporters grouped by the node they last paid at before round t (-1: none) and
+    their utility for p: (first, end) of the groups' entries, laid out the first time a
+    chain asks (its later proofs ask again). When the room (as many entries as supporters
+    of all projects) runs out, the groups laid out so far are dropped."""
+    slot, length, node_of, many_of, u_of, filled, seen, seen_at = groups
+    if slot[t, p] >= 0:
+        return slot[t, p], slot[t, p] + length[t, p]
+    project_classes(p, lists)
+    first, size = lists[1][p], lists[5][p]
+    start = filled[0]
+    if start + size > len(node_of):
+        slot[:, :] = -1
+        start = 0
+    filled[1] += 1
+    key = filled[1]
+    end = start
+    links, leaves, p_class, p_count, p_u = chain[2], chain[3], lists[6], lists[7], lists[8]
+    for k in range(first, first + size):
+        node = _latest(p_class[k], t, links, leaves)
+        at = seen_at[node + 1]
+        if seen[node + 1] != key or u_of[at] != p_u[k]:
+            seen[node + 1], seen_at[node + 1] = key, end
+            node_of[end], many_of[end], u_of[end] = node, 0.0, p_u[k]
+            at = end
+            end += 1
+        many_of[at] += p_count[k]
+    slot[t, p], length[t, p], filled[0] = start, end - start, end
+    return start, end
+
+
+@njit(cache=True)
+def _tight_ratio(t, p, rho_far, price_deviation, width, walk, chain, lists, groups, near, far, ab):
     """Bound what p's supporters could pay at the winner's price over the interval (a
     concave piecewise-linear function of the voter budget) against p's cost."""
-    project_classes(p, lists)
-    first, p_class, p_count, p_u = lists[1][p], lists[6], lists[7], lists[8]
+    start, end = _grouped(t, p, chain, lists, groups)
+    node_of, many_of, u_of = groups[2], groups[3], groups[4]
     rho_near, lacking_known = near[1][t], near[3]
     a, b, c, e = ab
     cost = chain[9][p]
@@ -292,9 +328,8 @@ def _tight_ratio(t, p, rho_far, price_deviation, width, walk, chain, lists, near
     near_pay = 0.0
     far_pay = 0.0
     count = 0
-    links, leaves = chain[2], chain[3]
-    for k in range(first, first + lists[5][p]):
-        node = _latest(p_class[k], t, links, leaves)
+    for k in range(start, end):
+        node = node_of[k]
         if node < 0:
             far_budget, near_budget, spread = near[0] + width, near[0], 0.0
         elif walk[1][node]:
@@ -302,7 +337,7 @@ def _tight_ratio(t, p, rho_far, price_deviation, width, walk, chain, lists, near
         else:
             far_budget, near_budget = walk[0][node, FAR], walk[0][node, NEAR]
             spread = walk[0][node, HIGH] - walk[0][node, LOW]
-        u, many = p_u[k], p_count[k]
+        u, many = u_of[k], many_of[k]
         far_pay += many * min(far_budget, rho_far * u)
         if not known:
             near_pay += many * min(near_budget, rho_near * u)
@@ -323,7 +358,7 @@ def _tight_ratio(t, p, rho_far, price_deviation, width, walk, chain, lists, near
 
 
 @njit(cache=True)
-def _rivals(t, rho, deviation, width, tighten, walk, chain, lists, near, far, ab):
+def _rivals(t, rho, deviation, width, tighten, walk, chain, lists, groups, near, far, ab):
     """Worst ratio over this round's rivals that need the tight bound: the cheap one (what
     the supporters gain at most, against the margin) proves the others, whose tight ratio
     would be smaller still; they do not count in the ratio, which sizes the next attempt."""
@@ -336,7 +371,7 @@ def _rivals(t, rho, deviation, width, tighten, walk, chain, lists, near, far, ab
         margin = margins[p]
         if margin > 0.0 and gain[p] + slack[p] < tighten * margin:
             continue  # proven by the cheap bound
-        ratio = _tight_ratio(t, p, rho, deviation, width, walk, chain, lists, near, far, ab)
+        ratio = _tight_ratio(t, p, rho, deviation, width, walk, chain, lists, groups, near, far, ab)
         if ratio >= 1.0:
             return ratio
         worst = max(worst, ratio)
@@ -440,7 +475,7 @@ def _pay(t, rho, price_low, price_high, tolerance, walk, chain):
 
 
 @njit(cache=True)
-def check(chain, lists, near, far, width, tolerance, slack, tighten):
+def check(chain, lists, groups, near, far, width, tolerance, slack, tighten):
     """Worst ratio of (what a rival could gain) to (what it lacks) over all rounds and the
     rivals that need the tight bound (the cheap bound used less than `tighten` < 1 of the
     others' margins); below 1 the outcome is proven constant on [x0, x0 + width], x0 the
@@ -485,7 +520,8 @@ def check(chain, lists, near, far, width, tolerance, slack, tighten):
         far[1][t] = near[2][t] - walk[3]
         deviation = (price_high - price_low) * width / 4
         worst = max(
-            worst, _rivals(t, rho, deviation, width, tighten, walk, chain, lists, near, far, ab)
+            worst,
+            _rivals(t, rho, deviation, width, tighten, walk, chain, lists, groups, near, far, ab),
         )
         if worst >= 1.0:
             return worst
