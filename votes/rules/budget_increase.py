@@ -280,17 +280,8 @@ class _Classes:
             of, classes = proof_kernel.voter_classes(
                 sup_ptr, sup_idx, sup_u, ordered, len(self.data)
             )
-            size, projects = len(sup_idx), len(sup_ptr) - 1
             self.winners = frozenset(winners)
-            self.laid_out = (
-                of, sup_ptr, sup_idx, sup_u,
-                np.zeros(projects, dtype=np.bool_),  # laid out yet
-                np.zeros(projects, dtype=np.int64),  # entries
-                np.empty(size, dtype=np.int64),  # class
-                np.empty(size),  # voters
-                np.empty(size),  # utility
-                np.zeros(classes, dtype=np.int64),  # the last entry of each class
-            )  # fmt: skip
+            self.laid_out = proof_kernel.project_lists(of, classes, self.supporters)
         return self.laid_out
 
 
@@ -305,7 +296,7 @@ class _StepSearch:
         self.winners = np.array(run.winners, dtype=np.int64)
         self.unit = float(data.profile.money_scale)
         self.costs = run.costs
-        self.sizes = np.array([len(s) for s in data.supporters], dtype=float)
+        self.sizes = np.diff(data.supporter_arrays[0]).astype(float)  # supporters per project
         self.float_runs = 0
         self.first_size = 0
         self._lay_out_chain()
@@ -320,16 +311,7 @@ class _StepSearch:
         # Room for the rivals' supporters grouped by node (`proof_kernel._grouped`).
         sup_ptr = self.lists[1]
         room = max(int(GROUP_ROOM * sup_ptr[-1]), int(np.diff(sup_ptr).max(initial=0)))
-        self.groups = (
-            np.full((rounds, projects), -1, dtype=np.int64),
-            np.zeros((rounds, projects), dtype=np.int64),
-            np.empty(room, dtype=np.int64),
-            np.empty(room),
-            np.empty(room),
-            np.zeros(2, dtype=np.int64),
-            np.zeros(len(self.links) + 1, dtype=np.int64),
-            np.zeros(len(self.links) + 1, dtype=np.int64),
-        )
+        self.groups = proof_kernel.chain_groups(rounds, projects, len(self.links), room)
         candidates = np.zeros(projects, dtype=bool)
         candidates[list(data.candidates)] = True
         won_in = np.full(projects, rounds)  # the round each project won in
@@ -371,7 +353,7 @@ class _StepSearch:
                 return proven
             base = far
 
-    def _longest_proof(self, base: _Trajectory, size: int) -> tuple[int, _Trajectory]:
+    def _longest_proof(self, base: _Trajectory, size: int) -> tuple[int, _Trajectory, float]:
         """The longest interval from `base` proven in a few attempts, the trajectory at its
         far end and the share of the margins it used. The share used grows about in
         proportion to the size: one over `size` steps that used a share `ratio` suggests

@@ -450,16 +450,6 @@ class EqualSharesRun:
             full=np.concatenate([price.full for price in self.prices] or [np.zeros(0, bool)]),
         )
 
-    def remaining_candidates(self) -> list[int]:
-        """Supported projects with a cost that were not selected."""
-        selected = set(self.winners)
-        return [p for p in self.data.candidates if p not in selected]
-
-    def spent(self) -> int:
-        """Total scaled cost of the projects selected (free projects cost nothing)."""
-        costs = self.data.profile.scaled_costs
-        return sum(costs[p] for p in self.winners)
-
 
 @dataclass
 class RecordArrays:

@@ -102,6 +102,38 @@ def voter_classes(sup_ptr, sup_idx, sup_u, winners, n):
     return of, classes
 
 
+def project_lists(of, classes, supporters):
+    """The `lists` tuple for the classes `of` each voter: each project's supporters by class
+    are laid out later, on first use (`project_classes`). `supporters`: (offsets, voters,
+    utilities) per project, each project's by utility."""
+    sup_ptr, sup_idx, sup_u = supporters
+    size, projects = len(sup_idx), len(sup_ptr) - 1
+    return (
+        of, sup_ptr, sup_idx, sup_u,
+        np.zeros(projects, dtype=np.bool_),  # laid out yet
+        np.zeros(projects, dtype=np.int64),  # entries
+        np.empty(size, dtype=np.int64),  # class
+        np.empty(size),  # voters
+        np.empty(size),  # utility
+        np.zeros(classes, dtype=np.int64),  # the last entry of each class
+    )  # fmt: skip
+
+
+def chain_groups(rounds, projects, nodes, room):
+    """The empty `groups` tuple of a chain with `nodes` nodes, with room for `room` groups
+    (at least as many as the largest project's supporters)."""
+    return (
+        np.full((rounds, projects), -1, dtype=np.int64),  # where each round and rival's start
+        np.zeros((rounds, projects), dtype=np.int64),  # how many
+        np.empty(room, dtype=np.int64),  # each group's node
+        np.empty(room),  # count
+        np.empty(room),  # utility
+        np.zeros(2, dtype=np.int64),  # the room used, the last key
+        np.zeros(nodes + 1, dtype=np.int64),  # per node + 1: the last key that used it
+        np.zeros(nodes + 1, dtype=np.int64),  # and its group
+    )
+
+
 @njit(cache=True)
 def project_classes(p, lists):
     """Lay out p's supporters by class, once: (class, count, utility) entries from p's
